@@ -1,0 +1,82 @@
+/**
+ * Reading cases from .json / .jsonl files or stdin, and writing files atomically.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CaseError } from '../core/errors.js';
+import { parseCase, type Case, type Outcome } from './case.js';
+
+/** One entry of a case file: a parsed case, or the error that makes it malformed. */
+export type Entry = { where: string; case: Case } | { where: string; error: CaseError };
+
+/**
+ * Splits a source into cases. A `.json` file holds one case; a `.jsonl` file one per line (blank
+ * lines skipped). For stdin (`-`) or other names: one JSON value if the whole text parses,
+ * otherwise one case per line. A top-level JSON array is read as a list of cases.
+ */
+export function readCases(path: string): Entry[] {
+  const text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+  const name = path === '-' ? 'stdin' : basename(path);
+  return parseCaseText(text, name, path.endsWith('.jsonl') ? 'lines' : path.endsWith('.json') ? 'whole' : 'auto');
+}
+
+export function parseCaseText(text: string, name: string, mode: 'lines' | 'whole' | 'auto'): Entry[] {
+  if (mode !== 'lines') {
+    try {
+      const v: unknown = JSON.parse(text);
+      const list = Array.isArray(v) ? v : [v];
+      return list.map((c, i) => entry(c, list.length > 1 ? `${name}[${i}]` : name));
+    } catch (e) {
+      if (mode === 'whole') return [{ where: name, error: new CaseError(name, '(json)', `is not valid JSON: ${(e as Error).message}`) }];
+    }
+  }
+  const out: Entry[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${name}:${i + 1}`;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (e) {
+      out.push({ where, error: new CaseError(where, '(json)', `is not valid JSON: ${(e as Error).message}`) });
+      return;
+    }
+    out.push(entry(v, where));
+  });
+  return out;
+}
+
+function entry(v: unknown, where: string): Entry {
+  try {
+    return { where, case: parseCase(v, where) };
+  } catch (e) {
+    if (e instanceof CaseError) return { where, error: e };
+    throw e;
+  }
+}
+
+/** JSON has no NaN or ±Infinity: they travel as strings, as in case data. */
+export function jsonNumber(x: number): number | string {
+  return Number.isFinite(x) ? x : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+}
+
+export function outcomeJson(id: string, o: Outcome): Record<string, unknown> {
+  return 'error' in o ? { id, error: o.error } : { id, shape: o.shape, data: Array.from(o.data, jsonNumber) };
+}
+
+/**
+ * Writes a file so that a crash leaves either the old file or the new one, never half of one:
+ * write a temporary file beside it, fsync, rename over.
+ */
+export function writeFileAtomic(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
