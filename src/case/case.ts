@@ -136,7 +136,7 @@ export type Outcome = { shape: number[]; data: Float64Array } | { error: string 
  */
 export function evaluate(c: Case): Outcome {
   try {
-    const t = reference(c, c.id);
+    const t = reference(c);
     return { shape: [...t.shape], data: t.data };
   } catch (e) {
     if (e instanceof ConvError) return { error: e.message };

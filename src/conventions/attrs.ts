@@ -1,16 +1,15 @@
 /**
- * Reading native attribute values. A value of the wrong JSON type is a malformed case (the
- * framework would raise a TypeError before doing anything); a value of the right type that the
- * framework refuses (a stride of 0, a list of the wrong length) is a ConvError result.
+ * Reading native attribute values. A value of the wrong type or form is a call the framework
+ * rejects (Python raises a TypeError or ValueError), so it is a ConvError result, like any other
+ * refusal; only the structure of a case (unknown attribute names, bad tensors) is a CaseError.
  */
-import { CaseError, ConvError, show } from '../core/errors.js';
+import { ConvError, show } from '../core/errors.js';
 
 export class Attrs {
   private readonly used = new Set<string>();
   constructor(
     readonly op: string,
     private readonly values: Readonly<Record<string, unknown>>,
-    private readonly caseId: string,
   ) {}
 
   has(name: string): boolean {
@@ -22,8 +21,14 @@ export class Attrs {
     return this.values[name];
   }
 
-  malformed(name: string, want: string): CaseError {
-    return new CaseError(this.caseId, `attrs.${name}`, `${this.op} expects ${want}, got ${show(this.values[name])}`);
+  /** A required argument is missing (Python: missing positional argument). */
+  required(name: string): ConvError {
+    return new ConvError(this.op, name, 'is required');
+  }
+
+  /** The value has the wrong type or form for this argument. */
+  malformed(name: string, want: string): ConvError {
+    return new ConvError(this.op, name, `must be ${want}, got ${show(this.values[name])}`);
   }
 
   reject(name: string, detail: string): ConvError {
@@ -71,7 +76,7 @@ export class Attrs {
   paddingSpec(name: string, dflt?: string): string | Array<[number, number]> {
     const v = this.raw(name);
     if (v === undefined || v === null) {
-      if (dflt === undefined) throw this.malformed(name, 'a padding (it is required)');
+      if (dflt === undefined) throw this.required(name);
       return dflt;
     }
     if (typeof v === 'string') return v;

@@ -31,7 +31,7 @@ export const SIGNATURES: Readonly<Record<Framework, Readonly<Record<string, OpSi
   torch: table(TORCH_OPS),
 };
 
-const LOWER: Readonly<Record<Framework, (call: ConvCall, caseId: string) => Lowering>> = {
+const LOWER: Readonly<Record<Framework, (call: ConvCall) => Lowering>> = {
   tf: lowerTf,
   jax: lowerJax,
   onnx: lowerOnnx,
@@ -39,13 +39,13 @@ const LOWER: Readonly<Record<Framework, (call: ConvCall, caseId: string) => Lowe
 };
 
 /** Lowers a call to the canonical op. Throws ConvError for calls the framework rejects. */
-export function lower(call: ConvCall, caseId = '?'): Lowering {
-  return LOWER[call.framework](call, caseId);
+export function lower(call: ConvCall): Lowering {
+  return LOWER[call.framework](call);
 }
 
 /** Computes a call on the reference, in float64. */
-export function reference(call: ConvCall, caseId = '?'): Tensor {
-  return execute(lower(call, caseId));
+export function reference(call: ConvCall): Tensor {
+  return execute(lower(call));
 }
 
 export type { ConvCall, Framework, Lowering };

@@ -72,7 +72,7 @@ function defaultSpecs(ndim: number, channelsLast: boolean): DimensionNumbers {
 function perAxis(a: Attrs, name: string, r: number, required: boolean): number[] {
   const v = a.intList(name);
   if (v === undefined) {
-    if (required) throw a.malformed(name, `a list of ${r} integers (it is required)`);
+    if (required) throw a.required(name);
     return new Array<number>(r).fill(1);
   }
   if (v.length !== r) throw a.reject(name, `must have ${r} entries (one per spatial axis), got ${show(v)}`);
@@ -135,9 +135,9 @@ function lowerGeneral(g: GeneralArgs): Lowering {
   };
 }
 
-export function lowerJax(call: ConvCall, caseId: string): Lowering {
+export function lowerJax(call: ConvCall): Lowering {
   const op = `jax.lax.${call.op}`;
-  const a = new Attrs(op, call.attrs, caseId);
+  const a = new Attrs(op, call.attrs);
   const lhs = call.inputs['lhs']!;
   const rhs = call.inputs['rhs']!;
   const ndim = lhs.shape.length;

@@ -18,9 +18,9 @@ export const ONNX_OPS = {
 
 const AUTO_PADS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
 
-export function lowerOnnx(call: ConvCall, caseId: string): Lowering {
+export function lowerOnnx(call: ConvCall): Lowering {
   const op = `onnx.${call.op}`;
-  const a = new Attrs(op, call.attrs, caseId);
+  const a = new Attrs(op, call.attrs);
   const X = call.inputs['X']!;
   const W = call.inputs['W']!;
   const B = call.inputs['B'];

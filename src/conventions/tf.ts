@@ -27,7 +27,7 @@ const CONV_ATTRS = ['strides', 'padding', 'data_format', 'dilations'];
 const TRANSPOSE_ATTRS = ['output_shape', 'strides', 'padding', 'data_format', 'dilations'];
 
 export const TF_OPS: Readonly<Record<string, TfOp>> = {
-  conv1d: { rank: 1, kind: 'conv', attrs: ['stride', 'padding', 'data_format', 'dilations'], inputs: ['input', 'filters'], explicitPadding: true, fullLists: false },
+  conv1d: { rank: 1, kind: 'conv', attrs: ['stride', 'padding', 'data_format', 'dilations'], inputs: ['input', 'filters'], explicitPadding: false, fullLists: false },
   conv2d: { rank: 2, kind: 'conv', attrs: CONV_ATTRS, inputs: ['input', 'filters'], explicitPadding: true, fullLists: false },
   conv3d: { rank: 3, kind: 'conv', attrs: CONV_ATTRS, inputs: ['input', 'filters'], explicitPadding: false, fullLists: true },
   conv1d_transpose: { rank: 1, kind: 'transpose', attrs: TRANSPOSE_ATTRS, inputs: ['input', 'filters'], explicitPadding: false, fullLists: false },
@@ -42,13 +42,14 @@ const DATA_FORMATS: Readonly<Record<number, readonly [string, string]>> = {
   3: ['NDHWC', 'NCDHW'],
 };
 
-export function lowerTf(call: ConvCall, caseId: string): Lowering {
+export function lowerTf(call: ConvCall): Lowering {
   const def = TF_OPS[call.op]!;
   const op = `tf.${call.op}`;
-  const a = new Attrs(op, call.attrs, caseId);
+  const a = new Attrs(op, call.attrs);
   const r = def.rank;
   const formats = DATA_FORMATS[r]!;
-  const format = a.string('data_format', formats[0]);
+  // NB: tf.nn.conv1d also takes the 2-D names (it runs as a conv2d over a unit H axis).
+  const format = conv1dAlias(call.op, a.string('data_format', formats[0]));
   if (!formats.includes(format)) throw a.reject('data_format', `must be one of ${formats.join(', ')}, got ${show(format)}`);
   const cFirst = format === formats[1];
   const lhsAxes = cFirst ? channelsFirst(r) : channelsLast(r);
@@ -59,9 +60,10 @@ export function lowerTf(call: ConvCall, caseId: string): Lowering {
   requireRank(op, def.kind === 'depthwise' ? 'filter' : 'filters', filters, def.kind === 'depthwise' ? 4 : r + 2);
 
   const strideName = call.op === 'conv1d' ? 'stride' : 'strides';
-  const strides = spatialOf(op, strideName, a.intOrList(strideName), r, cFirst, def.fullLists);
+  const seq = r === 1 ? oneDimSeq : spatialOf;
+  const strides = seq(op, strideName, a.intOrList(strideName), r, cFirst, def.fullLists);
   const dilations =
-    def.kind === 'depthwise' ? depthwiseRate(op, a.intOrList('dilations')) : spatialOf(op, 'dilations', a.intOrList('dilations'), r, cFirst, def.fullLists);
+    def.kind === 'depthwise' ? depthwiseRate(op, a.intOrList('dilations')) : seq(op, 'dilations', a.intOrList('dilations'), r, cFirst, def.fullLists);
   const padding = a.paddingSpec('padding', def.kind === 'transpose' ? 'SAME' : undefined);
   const inSpatial = lhsAxes.slice(1, r + 1).map((ax) => input.shape[ax]!);
   const kSpatial = filters.shape.slice(0, r);
@@ -72,7 +74,7 @@ export function lowerTf(call: ConvCall, caseId: string): Lowering {
 
   if (def.kind === 'transpose') {
     const outShape = a.intList('output_shape');
-    if (outShape === undefined) throw a.malformed('output_shape', 'the full output shape (it is required)');
+    if (outShape === undefined) throw a.required('output_shape');
     if (outShape.length !== r + 2) throw a.reject('output_shape', `must have ${r + 2} entries, got ${show(outShape)}`);
     if (outShape.some((d) => d < 0)) throw a.reject('output_shape', `must be non-negative, got ${show(outShape)}`);
     const outSpatial = lhsAxes.slice(1, r + 1).map((ax) => outShape[ax]!);
@@ -105,6 +107,11 @@ export function lowerTf(call: ConvCall, caseId: string): Lowering {
     };
   }
 
+  if (def.kind === 'depthwise' && dilations.some((x) => x > 1) && strides.some((x) => x > 1)) {
+    // NB: TF documents this rule but only warns, then returns a result that is not a strided
+    // dilated convolution (see docs/findings.md). convcheck holds to the documented rule.
+    throw new ConvError(op, 'dilations', `${show(dilations)} > 1 requires all strides to be 1, got strides ${show(strides)}`);
+  }
   let rhs: Tensor = filters;
   let groups: number;
   const steps: string[] = [];
@@ -120,6 +127,8 @@ export function lowerTf(call: ConvCall, caseId: string): Lowering {
     const fOut = filters.shape[r + 1]!;
     if (fIn === 0 || inC % fIn !== 0) throw new ConvError(op, 'input', `depth (${inC}) must be a multiple of the filters' input depth (${fIn})`);
     groups = inC / fIn;
+    // NB: Conv3D has no grouped form; Conv2D (and so conv1d) accepts input depth = k × filter depth.
+    if (def.rank === 3 && groups !== 1) throw new ConvError(op, 'filters', `input and filter must have the same depth: ${inC} vs ${fIn}`);
     if (fOut % groups !== 0) throw new ConvError(op, 'filters', `output depth (${fOut}) must be a multiple of the number of groups (${groups})`);
   }
   const pads = inSpatial.map((l, i) => forwardPads(op, padding, explicit, i, l, effK[i]!, strides[i]!));
@@ -159,6 +168,29 @@ function spatialOf(op: string, name: string, v: number[] | undefined, r: number,
   const sp = full.filter((_, i) => i !== nAx && i !== cAx);
   if (sp.some((x) => x < 1)) throw new ConvError(op, name, `must be positive, got ${show(v)}`);
   return sp;
+}
+
+function conv1dAlias(op: string, format: string): string {
+  if (op !== 'conv1d') return format;
+  return format === 'NHWC' ? 'NWC' : format === 'NCHW' ? 'NCW' : format;
+}
+
+/**
+ * conv1d and conv1d_transpose run as 2-D ops over a unit H axis: the Python layer builds
+ * `[1] + _get_sequence(v, 1, channel_index)` and reads it in NHWC or NCHW order. So a full
+ * 3-entry list [a, b, c] means N=1, then (NWC) H=a, W=b, C=c or (NCW) C=a, H=b, W=c. The H
+ * entry strides or dilates an axis of size 1 and changes nothing; only N and C must be 1.
+ */
+function oneDimSeq(op: string, name: string, v: number[] | undefined, _r: number, cFirst: boolean): number[] {
+  if (v === undefined) return [1];
+  let full: number[]; // 2-D order: NHWC [N, H, W, C] or NCHW [N, C, H, W]
+  if (v.length === 1) full = cFirst ? [1, 1, 1, v[0]!] : [1, 1, v[0]!, 1];
+  else if (v.length === 3) full = [1, ...v];
+  else throw new ConvError(op, name, `should be of length 1 or 3, got ${show(v)}`);
+  const [c, h, w] = cFirst ? [full[1]!, full[2]!, full[3]!] : [full[3]!, full[1]!, full[2]!];
+  if (c !== 1) throw new ConvError(op, name, `in the batch and depth dimensions must be 1, got ${show(v)}`);
+  if (h < 1 || w < 1) throw new ConvError(op, name, `must be positive, got ${show(v)}`);
+  return [w];
 }
 
 /** depthwise_conv2d takes `dilations` (rate) as two spatial entries. */

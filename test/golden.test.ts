@@ -1,0 +1,59 @@
+/**
+ * Golden fixtures: cases whose `expected` came from the real frameworks (TensorFlow 2.21,
+ * JAX 0.10.2, PyTorch 2.13) or, for ONNX, from the operator spec — see test/golden/PROVENANCE.md
+ * and tools/golden/. Replayed here with no Python.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { evaluate, parseCase, type Case } from '../src/case/case.js';
+
+/**
+ * Calls a framework accepts but convcheck deliberately rejects, each with its reason. Every one is
+ * a finding written up in docs/findings.md; the test below checks that convcheck rejects them.
+ */
+const DELIBERATE: Readonly<Record<string, string>> = {
+  'tf-depthwise_conv2d-s2-k3-d2-same-nhwc-207': 'TF documents that dilation > 1 needs stride 1, only warns, and returns a non-convolution',
+  'tf-depthwise_conv2d-s2-k2-d2-valid-nhwc-208': 'TF documents that dilation > 1 needs stride 1, only warns, and returns a non-convolution',
+  'tf-depthwise_conv2d-s1-k3-d2-same-nhwc-224': 'TF takes a 1-entry rate as one spatial dim and silently changes the other axis to VALID',
+};
+
+function load(fw: string): Case[] {
+  const file = new URL(`./golden/${fw}.jsonl`, import.meta.url);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => parseCase(JSON.parse(l), `${fw}.jsonl:${i + 1}`));
+}
+
+const isIntegral = (xs: ArrayLike<number>) => Array.from(xs).every(Number.isInteger);
+
+describe.each(['tf', 'jax', 'onnx', 'torch'])('golden %s', (fw) => {
+  const cases = load(fw);
+  it('has fixtures', () => expect(cases.length).toBeGreaterThanOrEqual(200));
+  for (const c of cases) {
+    it(c.id, () => {
+      const out = evaluate(c);
+      const exp = c.expected!;
+      if (DELIBERATE[c.id]) {
+        expect('error' in exp, 'a deliberate divergence is a call the framework accepted').toBe(false);
+        expect(out).toHaveProperty('error');
+        return;
+      }
+      if ('error' in exp) {
+        expect(out, `the framework rejected this call: ${exp.error}`).toHaveProperty('error');
+        return;
+      }
+      if ('error' in out) throw new Error(`convcheck rejected a call the framework accepted: ${out.error}`);
+      expect(out.shape).toEqual(exp.shape);
+      const exact = Object.values(c.inputs).every((t) => isIntegral(t.data)) && isIntegral(exp.data);
+      if (exact) {
+        expect(Array.from(out.data)).toEqual(Array.from(exp.data));
+        return;
+      }
+      const scale = 1 + Math.max(0, ...Array.from(exp.data, Math.abs));
+      const worst = Math.max(0, ...Array.from(out.data, (v, i) => Math.abs(v - exp.data[i]!)));
+      expect(worst, `max |a-b| = ${worst} over bound ${1e-5 * scale}`).toBeLessThanOrEqual(1e-5 * scale);
+    });
+  }
+});
