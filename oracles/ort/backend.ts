@@ -190,7 +190,7 @@ async function loads(op: OrtOp, dtype: OrtDType, opset: number, options: ort.Inf
 }
 
 export default async function create(options: OrtOptions = {}): Promise<OrtBackend> {
-  ort.env.logLevel = 'error';
+  ort.env.logLevel = 'fatal';
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     intraOpNumThreads: options.intraOpNumThreads ?? 1,
@@ -199,7 +199,9 @@ export default async function create(options: OrtOptions = {}): Promise<OrtBacke
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     // shapes change from run to run on the same session: a memory pattern would be re-planned each time
     enableMemPattern: false,
-    logSeverityLevel: 3,
+    // fatal only: ORT's error messages reach the caller in the thrown Error; logged, they would also fill
+    // the host's stderr tail, which isolated.ts quotes when the host crashes.
+    logSeverityLevel: 4,
   };
   let opset = options.opset;
   if (opset === undefined) {

@@ -140,10 +140,9 @@ function layoutShape(cFirst: boolean, n: number, c: number, sp: readonly number[
 
 function tfConv(r: number, op: string, d: Draw): CaseJson {
   const cFirst = d.pick[0]! < 0.3;
-  const explicitOk = op !== 'conv3d';
-  const mode = choose(d.pick[1]!, explicitOk ? ['SAME', 'VALID', 'EXPLICIT'] : ['SAME', 'VALID']);
-  // NB: TF refuses dilation together with stride > 1 in its conv ops; keep such draws to stride 1.
-  const axes = d.axes.map((a) => (a.d > 1 ? { ...a, s: 1 } : a));
+  // Only conv2d wires explicit paddings through to its kernel.
+  const mode = choose(d.pick[1]!, op === 'conv2d' ? ['SAME', 'VALID', 'EXPLICIT'] : ['SAME', 'VALID']);
+  const axes = [...d.axes];
   const pads = axes.map((a) => (mode === 'EXPLICIT' ? [a.lo % 3, a.hi % 3] : [0, 0]) as [number, number]);
   const len = axes.map((a, i) => (mode === 'SAME' ? 1 + a.extra : forwardLen(a, pads[i]![0], pads[i]![1])));
   const inC = d.ch.inPer;
