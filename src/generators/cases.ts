@@ -145,8 +145,10 @@ function tfConv(r: number, op: string, d: Draw): CaseJson {
   const axes = [...d.axes];
   const pads = axes.map((a) => (mode === 'EXPLICIT' ? [a.lo % 3, a.hi % 3] : [0, 0]) as [number, number]);
   const len = axes.map((a, i) => (mode === 'SAME' ? 1 + a.extra : forwardLen(a, pads[i]![0], pads[i]![1])));
-  const inC = d.ch.inPer;
-  const outC = d.ch.outPer + (d.ch.groups - 1);
+  // Conv2D (and conv1d through it) groups when the input depth is a multiple of the filters'.
+  const groups = op === 'conv3d' ? 1 : d.ch.groups;
+  const inC = d.ch.inPer * groups;
+  const outC = d.ch.outPer * groups;
   const attrs: Record<string, unknown> = {
     [op === 'conv1d' ? 'stride' : 'strides']: tfSeq(d.pick[2]!, axes.map((a) => a.s), cFirst, op === 'conv3d'),
     padding: mode === 'EXPLICIT' ? (cFirst ? [[0, 0], [0, 0], ...pads] : [[0, 0], ...pads, [0, 0]]) : mode,
@@ -156,7 +158,7 @@ function tfConv(r: number, op: string, d: Draw): CaseJson {
   else axes.forEach((a, i) => (axes[i] = { ...a, d: 1 }));
   return caseOf(d, 'tf', op, attrs, {
     input: tensor(d, 0, layoutShape(cFirst, d.ch.batch, inC, len)),
-    filters: tensor(d, 1, [...axes.map((a) => a.k), inC, outC]),
+    filters: tensor(d, 1, [...axes.map((a) => a.k), d.ch.inPer, outC]),
   });
 }
 

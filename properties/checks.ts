@@ -1,0 +1,55 @@
+/**
+ * Running an implementation on a case and judging its answer: the pieces every property shares.
+ */
+import type { OracleResult } from '../oracles/types.js';
+import { parseCase, type CaseJson } from '../src/case/case.js';
+import type { Tensor } from '../src/core/tensor.js';
+import { runReference, type Implementation } from './implementation.js';
+import type { Verdict } from './property.js';
+import { compareTo, errorBound } from './tolerance.js';
+
+export type Ran = { ok: true; out: Tensor; bound: Float64Array } | { ok: false; verdict: Verdict };
+
+/** Runs a case that the convention accepts; anything but a value becomes the verdict. */
+export async function runValid(impl: Implementation, json: CaseJson, cases: readonly CaseJson[] = [json]): Promise<Ran> {
+  const call = parseCase(json, 'property');
+  const r: OracleResult = await impl.run(call);
+  switch (r.kind) {
+    case 'value':
+      return { ok: true, out: { shape: r.shape, data: r.data }, bound: errorBound(call, call.dtype).bound };
+    case 'unsupported':
+      return { ok: false, verdict: { status: 'unsupported', reason: r.reason } };
+    case 'rejected':
+      return { ok: false, verdict: { status: 'fail', message: `${impl.name} rejected a call the convention accepts: ${r.error}`, cases } };
+    case 'failed':
+      return { ok: false, verdict: { status: 'fail', message: `${impl.name} failed: ${r.error}`, cases } };
+  }
+}
+
+/** The implementation against the float64 reference, within the tolerance model. */
+export async function differential(impl: Implementation, json: CaseJson): Promise<Verdict> {
+  const ran = await runValid(impl, json);
+  if (!ran.ok) return ran.verdict;
+  const ref = runReference(parseCase(json, 'property'));
+  if (ref.kind !== 'value') return { status: 'fail', message: `the reference rejected a generated case: ${'error' in ref ? ref.error : ref.kind}`, cases: [json] };
+  const cmp = compareTo({ shape: ref.shape, data: ref.data }, ran.out, ran.bound);
+  if (cmp.ok) return { status: 'pass' };
+  return {
+    status: 'fail',
+    message: cmp.message ?? `output[${cmp.worstIndex}] = ${cmp.actual}, reference ${cmp.expected}: error ${fmtRatio(cmp.ratio)} × its bound`,
+    cases: [json],
+    ratio: cmp.ratio,
+  };
+}
+
+export function fmtRatio(r: number): string {
+  return Number.isFinite(r) ? r.toPrecision(3) : '∞';
+}
+
+/** Two outputs of the same implementation that must agree within the sum of their bounds. */
+export function agree(what: string, a: Ran & { ok: true }, b: Ran & { ok: true }, cases: readonly CaseJson[]): Verdict {
+  const bound = a.bound.map((x, i) => x + (b.bound[i] ?? 0));
+  const cmp = compareTo(a.out, b.out, bound);
+  if (cmp.ok) return { status: 'pass' };
+  return { status: 'fail', message: cmp.message ? `${what}: ${cmp.message}` : `${what}: element ${cmp.worstIndex} is ${cmp.actual} vs ${cmp.expected} (${fmtRatio(cmp.ratio)} × bound)`, cases, ratio: cmp.ratio };
+}

@@ -1,0 +1,24 @@
+/**
+ * Case arbitraries restricted to what an implementation covers.
+ */
+import fc from 'fast-check';
+import type { CaseJson } from '../src/case/case.js';
+import type { Framework } from '../src/conventions/index.js';
+import { caseArb, GENERATORS, type GenOptions } from '../src/generators/cases.js';
+import type { Implementation } from './implementation.js';
+
+/** Cases of the implementation's ops that pass `keep` (a static choice of ops, not a filter). */
+export function casesFor(impl: Implementation, gen: GenOptions, keep: (fw: Framework, op: string) => boolean = () => true): fc.Arbitrary<CaseJson> | undefined {
+  const ops = impl.ops.filter(([fw, op]) => GENERATORS[fw]?.[op] && keep(fw, op));
+  if (ops.length === 0) return undefined;
+  const opts = { ...gen, float64: gen.float64 === true && impl.float64 };
+  return fc.oneof(...ops.map(([fw, op]) => caseArb(fw, op, opts)));
+}
+
+/** A pool of small integers to fill extra tensors whose shape is known only later. */
+export const pool = fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 97, maxLength: 97 });
+
+export function fill(values: readonly number[], shape: readonly number[]): { shape: number[]; data: number[] } {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { shape: [...shape], data: Array.from({ length: n }, (_, i) => values[i % values.length]!) };
+}

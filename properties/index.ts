@@ -1,0 +1,24 @@
+/**
+ * The property suite. Each property is a function of an implementation: apply them to the
+ * reference, to every oracle, and to any user implementation.
+ */
+import { adjointnessProperty, shapeLawProperty } from './adjointness.js';
+import { bilinearityProperty } from './bilinearity.js';
+import { differentialProperty, impulseProperty } from './differential.js';
+import type { Property } from './property.js';
+import { batchProperty, dilationProperty, groupsProperty, strideProperty } from './structure.js';
+
+export const PROPERTIES: readonly Property<never>[] = [
+  differentialProperty,
+  impulseProperty,
+  adjointnessProperty,
+  shapeLawProperty,
+  bilinearityProperty,
+  batchProperty,
+  dilationProperty,
+  strideProperty,
+  groupsProperty,
+] as unknown as Property<never>[];
+
+export type { Property, Verdict } from './property.js';
+export type { Implementation } from './implementation.js';

@@ -1,0 +1,29 @@
+/**
+ * A property: an arbitrary of inputs for a given implementation, and a check of one input.
+ */
+import type fc from 'fast-check';
+import type { CaseJson } from '../src/case/case.js';
+import type { GenOptions } from '../src/generators/cases.js';
+import type { Implementation } from './implementation.js';
+
+export type Verdict =
+  | { readonly status: 'pass' }
+  | { readonly status: 'unsupported'; readonly reason: string }
+  | {
+      readonly status: 'fail';
+      readonly message: string;
+      /** The case(s) that show the failure, in the eval format. */
+      readonly cases: readonly CaseJson[];
+      /** Error over its bound, where the failure is numeric. */
+      readonly ratio?: number;
+    };
+
+export interface Property<I = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** Inputs for this implementation, or undefined when the property has nothing to test in it. */
+  arbitrary(impl: Implementation, gen: GenOptions): fc.Arbitrary<I> | undefined;
+  check(impl: Implementation, input: I): Promise<Verdict>;
+}
+
+export const pass: Verdict = { status: 'pass' };

@@ -1,0 +1,77 @@
+/**
+ * The tolerance model. A float32 implementation computes each output as a dot product of K
+ * terms (K = kernel taps × input channels per group), in some order, then adds a bias. For any
+ * summation order the classic bound is
+ *
+ *   |ŷ − y| ≤ γ_K Σ|x||w| + u(|y| + |b|),     γ_K = K·u / (1 − K·u),   u = 2⁻²⁴ (2⁻⁵³ for float64)
+ *
+ * so each element gets the bound (K + 2)·u·m / (1 − K·u) with m = the reference run on |x|, |w|,
+ * |b| (Σ|x||w| + |b| per element). Inputs are already rounded to the dtype, so input rounding
+ * adds nothing. Failures are reported as error / bound: above 1 is outside what any correct
+ * float32 evaluation can produce.
+ *
+ * Non-finite values: where the reference is NaN the implementation must give NaN; where it is ±∞
+ * the same infinity; a finite reference must meet a finite answer within the bound.
+ */
+import { lower, type ConvCall } from '../src/conventions/index.js';
+import { execute } from '../src/conventions/lowering.js';
+import type { Tensor } from '../src/core/tensor.js';
+
+export const UNIT_ROUNDOFF = { float32: 2 ** -24, float64: 2 ** -53 } as const;
+
+export interface Bound {
+  /** Per-element bound on |actual − reference|. */
+  readonly bound: Float64Array;
+  readonly K: number;
+}
+
+/** Absolute values of every input. */
+function absCall(call: ConvCall): ConvCall {
+  const inputs = Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, { shape: t.shape, data: t.data.map(Math.abs) }]));
+  return { ...call, inputs };
+}
+
+export function errorBound(call: ConvCall, dtype: 'float32' | 'float64'): Bound {
+  const l = lower(absCall(call));
+  const K = l.rhs.data.length / Math.max(1, l.rhs.shape[l.layout.rhs[l.layout.rhs.length - 1]!]!);
+  const m = execute(l).data;
+  const u = UNIT_ROUNDOFF[dtype];
+  const scale = ((K + 2) * u) / (1 - K * u);
+  return { bound: m.map((v) => v * scale), K };
+}
+
+export interface Comparison {
+  readonly ok: boolean;
+  /** Largest error / bound (Infinity for a non-finite mismatch or a zero bound exceeded). */
+  readonly ratio: number;
+  readonly worstIndex: number;
+  readonly expected: number;
+  readonly actual: number;
+  readonly message?: string;
+}
+
+export function compareTo(reference: Tensor, actual: { shape: readonly number[]; data: Float64Array }, bound: Float64Array): Comparison {
+  if (reference.shape.join() !== actual.shape.join()) {
+    return { ok: false, ratio: Infinity, worstIndex: -1, expected: NaN, actual: NaN, message: `shape [${actual.shape.join(', ')}], expected [${reference.shape.join(', ')}]` };
+  }
+  let worst = 0;
+  let at = 0;
+  for (let i = 0; i < reference.data.length; i++) {
+    const e = reference.data[i]!;
+    const a = actual.data[i]!;
+    let r: number;
+    if (Number.isNaN(e)) r = Number.isNaN(a) ? 0 : Infinity;
+    else if (!Number.isFinite(e)) r = a === e ? 0 : Infinity;
+    else if (!Number.isFinite(a)) r = Infinity;
+    else {
+      const err = Math.abs(a - e);
+      r = err === 0 ? 0 : bound[i]! === 0 ? Infinity : err / bound[i]!;
+    }
+    if (r > worst) {
+      worst = r;
+      at = i;
+    }
+  }
+  const ok = worst <= 1;
+  return { ok, ratio: worst, worstIndex: at, expected: reference.data[at] ?? NaN, actual: actual.data[at] ?? NaN };
+}
