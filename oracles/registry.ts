@@ -2,7 +2,13 @@
  * Oracle names and the modules that implement them. Each module default-exports
  * `create(options) => Promise<OracleBackend>`; it is only ever imported inside a host process.
  */
+import type { Framework } from '../src/conventions/index.js';
+
 export interface OracleEntry {
+  /** The [framework, op] pairs the oracle implements. */
+  readonly ops: ReadonlyArray<readonly [Framework, string]>;
+  /** Whether it computes float64 cases. */
+  readonly float64: boolean;
   /** Module path relative to this directory (compiled .js). */
   readonly module: string;
   /** Passed to the module's create(). */
@@ -10,11 +16,14 @@ export interface OracleEntry {
   readonly description: string;
 }
 
+const ONNX_OPS = [['onnx', 'Conv'], ['onnx', 'ConvTranspose']] as const;
+const TF_OPS = ['conv1d', 'conv2d', 'conv3d', 'conv1d_transpose', 'conv2d_transpose', 'conv3d_transpose', 'depthwise_conv2d'].map((op) => ['tf', op] as const);
+
 export const ORACLES: Readonly<Record<string, OracleEntry>> = {
-  ort: { module: './ort/backend.js', options: {}, description: 'onnxruntime-node, CPU execution provider (onnx Conv, ConvTranspose)' },
-  'tfjs-cpu': { module: './tfjs/backend.js', options: { backend: 'cpu' }, description: 'TensorFlow.js cpu backend (tf ops)' },
-  'tfjs-wasm': { module: './tfjs/backend.js', options: { backend: 'wasm' }, description: 'TensorFlow.js wasm backend (tf ops)' },
-  'tfjs-node': { module: './tfjs/backend.js', options: { backend: 'tensorflow' }, description: 'TensorFlow.js native backend from @tensorflow/tfjs-node (tf ops, real TensorFlow kernels)' },
+  ort: { ops: ONNX_OPS, float64: false, module: './ort/backend.js', options: {}, description: 'onnxruntime-node, CPU execution provider (onnx Conv, ConvTranspose)' },
+  'tfjs-cpu': { ops: TF_OPS, float64: false, module: './tfjs/backend.js', options: { backend: 'cpu' }, description: 'TensorFlow.js cpu backend (tf ops)' },
+  'tfjs-wasm': { ops: TF_OPS, float64: false, module: './tfjs/backend.js', options: { backend: 'wasm' }, description: 'TensorFlow.js wasm backend (tf ops)' },
+  'tfjs-node': { ops: TF_OPS, float64: false, module: './tfjs/backend.js', options: { backend: 'tensorflow' }, description: 'TensorFlow.js native backend from @tensorflow/tfjs-node (tf ops, real TensorFlow kernels)' },
 };
 
 export const ORACLE_NAMES = Object.keys(ORACLES);

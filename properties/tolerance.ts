@@ -1,14 +1,17 @@
 /**
  * The tolerance model. A float32 implementation computes each output as a dot product of K
- * terms (K = kernel taps × input channels per group), in some order, then adds a bias. For any
- * summation order the classic bound is
+ * terms (K = kernel taps × input channels per group), in some order, then adds a bias. With the
+ * standard model fl(a ∘ b) = (a ∘ b)(1 + δ) + η, |δ| ≤ u, |η| ≤ η₀, any summation order gives
  *
- *   |ŷ − y| ≤ γ_K Σ|x||w| + u(|y| + |b|),     γ_K = K·u / (1 − K·u),   u = 2⁻²⁴ (2⁻⁵³ for float64)
+ *   |ŷ − y| ≤ γ_K Σ|x||w| + u(|y| + |b|) + (2K + 2)·η₀,     γ_K = K·u / (1 − K·u)
  *
- * so each element gets the bound (K + 2)·u·m / (1 − K·u) with m = the reference run on |x|, |w|,
- * |b| (Σ|x||w| + |b| per element). Inputs are already rounded to the dtype, so input rounding
- * adds nothing. Failures are reported as error / bound: above 1 is outside what any correct
- * float32 evaluation can produce.
+ * so each element gets the bound (K + 2)·u·m / (1 − K·u) + (2K + 2)·η₀, with m = the reference
+ * run on |x|, |w|, |b| (Σ|x||w| + |b| per element). u = 2⁻²⁴ (float32) or 2⁻⁵³ (float64).
+ * η₀ is the smallest normal number (2⁻¹²⁶, 2⁻¹⁰²²), not half the smallest subnormal: optimized
+ * kernels (MLAS, oneDNN, XNNPACK) flush subnormals to zero, which is a legitimate float32
+ * evaluation, and convcheck should not call it wrong. Inputs are already rounded to the dtype,
+ * so input rounding adds nothing. Failures are reported as error / bound: above 1 is outside
+ * what any correct evaluation can produce.
  *
  * Non-finite values: where the reference is NaN the implementation must give NaN; where it is ±∞
  * the same infinity; a finite reference must meet a finite answer within the bound.
@@ -18,6 +21,8 @@ import { execute } from '../src/conventions/lowering.js';
 import type { Tensor } from '../src/core/tensor.js';
 
 export const UNIT_ROUNDOFF = { float32: 2 ** -24, float64: 2 ** -53 } as const;
+/** Absolute error of one operation near underflow (flush-to-zero allowed): the smallest normal. */
+export const UNDERFLOW = { float32: 2 ** -126, float64: 2 ** -1022 } as const;
 
 export interface Bound {
   /** Per-element bound on |actual − reference|. */
@@ -37,7 +42,8 @@ export function errorBound(call: ConvCall, dtype: 'float32' | 'float64'): Bound 
   const m = execute(l).data;
   const u = UNIT_ROUNDOFF[dtype];
   const scale = ((K + 2) * u) / (1 - K * u);
-  return { bound: m.map((v) => v * scale), K };
+  const floor = (2 * K + 2) * UNDERFLOW[dtype];
+  return { bound: m.map((v) => v * scale + floor), K };
 }
 
 export interface Comparison {

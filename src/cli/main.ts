@@ -3,8 +3,11 @@
  * The convcheck command line. Exit codes: 0 done (and, for checks, all held); 1 a check found a
  * failure; 2 bad usage or malformed input.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { ORACLE_NAMES } from '../../oracles/registry.js';
 import { evalFile } from './eval.js';
+import { runCommand, UsageError, type RunArgs } from './run.js';
+import { replayCommand } from './replay.js';
 
 const program = new Command();
 program
@@ -34,12 +37,41 @@ program
     }
   });
 
+program
+  .command('run')
+  .description('the main job: random cases through every oracle and property; failures shrunk, saved and printed')
+  .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')}`).default(ORACLE_NAMES.join(',')))
+  .option('--properties <list>', 'comma-separated property names (default: all)')
+  .option('--runs <n>', 'generated inputs per oracle × property (the time budget may stop earlier)', '200')
+  .option('--seed <s>', 'run seed (default: $CONVCHECK_SEED, else the clock); always printed')
+  .option('--time-budget <t>', 'total time for the search, e.g. 120s, 5m', '120s')
+  .option('--shard <i/n>', 'run shard i of n: each shard searches its own part of the seed space')
+  .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
+  .option('--regressions <dir>', 'where failures are saved', 'regressions')
+  .option('--no-regressions', 'save nothing')
+  .action(async (a: RunArgs) => {
+    process.exitCode = await runCommand(a);
+  });
+
+program
+  .command('replay')
+  .description('re-check saved failures (no search); exit 1 if one fails outside a known finding')
+  .argument('[paths...]', 'regression files or directories', ['regressions'])
+  .action(async (paths: string[]) => {
+    process.exitCode = await replayCommand(paths);
+  });
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`convcheck: ${e.message}\n`);
+      process.exitCode = 2;
       return;
     }
     const err = e as NodeJS.ErrnoException;

@@ -1,0 +1,76 @@
+/**
+ * Known discrepancies: real departures of an oracle from its convention's spec, each found by
+ * convcheck, checked by hand, and written up in docs/findings.md with a minimal case. A run
+ * counts a failure that matches one as "known" and keeps searching for new ones; anything else
+ * is new.
+ */
+import type { CaseJson } from '../src/case/case.js';
+
+export interface KnownFinding {
+  readonly id: string;
+  readonly oracles: readonly string[];
+  readonly summary: string;
+  /** Upstream issue, where one exists. */
+  readonly upstream?: string;
+  /** Whether a failing case falls in this finding's region. */
+  matches(c: CaseJson): boolean;
+}
+
+const list = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : typeof v === 'number' ? [v] : []);
+const spatialKernel = (w: { shape: number[] } | undefined, first: number) => (w ? w.shape.slice(first) : []);
+const effK = (k: number[], d: number[]) => k.map((x, i) => (x - 1) * (d[i] ?? 1) + 1);
+
+export const KNOWN: readonly KnownFinding[] = [
+  {
+    id: 'ort-conv-same-dilation',
+    oracles: ['ort'],
+    summary: 'onnxruntime refuses Conv with auto_pad SAME_UPPER/SAME_LOWER and dilations > 1, which the ONNX spec defines',
+    matches: (c) => c.framework === 'onnx' && c.op === 'Conv' && /^SAME_/.test(String(c.attrs?.['auto_pad'] ?? '')) && list(c.attrs?.['dilations']).some((d) => d > 1),
+  },
+  {
+    id: 'ort-convtranspose-negative-total-padding',
+    oracles: ['ort'],
+    summary: 'onnxruntime clamps a negative total padding of ConvTranspose to 0 (auto_pad SAME_* with stride > kernel, or an output_shape above the natural size), changing size and placement',
+    matches: (c) => {
+      if (c.framework !== 'onnx' || c.op !== 'ConvTranspose') return false;
+      const x = c.inputs['X'];
+      if (!x) return false;
+      const r = x.shape.length - 2;
+      const s = list(c.attrs?.['strides']);
+      const d = list(c.attrs?.['dilations']);
+      const adj = list(c.attrs?.['output_padding']);
+      const k = effK(spatialKernel(c.inputs['W'], 2), d);
+      const natural = x.shape.slice(2).map((L, i) => (L - 1) * (s[i] ?? 1) + k[i]! + (adj[i] ?? 0));
+      const target = list(c.attrs?.['output_shape']);
+      const same = /^SAME_/.test(String(c.attrs?.['auto_pad'] ?? ''));
+      return Array.from({ length: r }, (_, i) => target[i] ?? (same ? x.shape[i + 2]! * (s[i] ?? 1) : undefined)).some((t, i) => t !== undefined && t > natural[i]!);
+    },
+  },
+  {
+    id: 'ort-convtranspose-output-padding-dilation',
+    oracles: ['ort'],
+    summary: 'onnxruntime refuses ConvTranspose output_padding >= stride even when it is below the dilation (its own attribute check allows max(stride, dilation))',
+    matches: (c) => {
+      if (c.framework !== 'onnx' || c.op !== 'ConvTranspose') return false;
+      const s = list(c.attrs?.['strides']);
+      return list(c.attrs?.['output_padding']).some((p, i) => p >= (s[i] ?? 1));
+    },
+  },
+  {
+    id: 'tf-onednn-single-channel-backprop-input',
+    oracles: ['tfjs-node'],
+    summary:
+      'TensorFlow 2.21 with oneDNN (the default CPU build) computes Conv2DBackpropInput / Conv3DBackpropInputV2 wrongly when input and output have one channel: only the first kernel tap is used',
+    matches: (c) => {
+      if (c.framework !== 'tf' || !c.op.endsWith('_transpose')) return false;
+      const f = c.inputs['filters'];
+      if (!f) return false;
+      const r = f.shape.length - 2;
+      return f.shape[r] === 1 && f.shape[r + 1] === 1 && f.shape.slice(0, r).some((k) => k > 1);
+    },
+  },
+];
+
+export function knownFinding(oracle: string, cases: readonly CaseJson[]): KnownFinding | undefined {
+  return KNOWN.find((k) => k.oracles.includes(oracle) && cases.some((c) => k.matches(c)));
+}

@@ -1,0 +1,30 @@
+/**
+ * Implementations by name: the reference, or an oracle run out of process.
+ */
+import { IsolatedOracle } from '../../oracles/isolated.js';
+import { ORACLES } from '../../oracles/registry.js';
+import { oracleImpl, referenceImpl, type Implementation, type OpRef } from '../../properties/implementation.js';
+import type { Framework } from '../conventions/index.js';
+import { GENERATORS } from '../generators/cases.js';
+
+export const ALL_OPS: readonly OpRef[] = (Object.entries(GENERATORS) as Array<[Framework, object]>).flatMap(([fw, ops]) => Object.keys(ops).map((op) => [fw, op] as const));
+
+export interface Opened {
+  readonly impl?: Implementation;
+  /** Why the implementation could not be started. */
+  readonly unavailable?: string;
+  close(): Promise<void>;
+}
+
+export async function openImplementation(name: string, timeoutMs = 30_000): Promise<Opened> {
+  if (name === 'reference') return { impl: referenceImpl(ALL_OPS), close: async () => {} };
+  const entry = ORACLES[name];
+  if (!entry) throw new Error(`unknown oracle ${JSON.stringify(name)} (known: reference, ${Object.keys(ORACLES).join(', ')})`);
+  const oracle = new IsolatedOracle(name, { timeoutMs });
+  const err = await oracle.start();
+  if (err !== undefined) {
+    await oracle.close();
+    return { unavailable: err, close: async () => {} };
+  }
+  return { impl: oracleImpl(oracle, entry.ops, entry.float64), close: () => oracle.close() };
+}

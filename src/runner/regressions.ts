@@ -1,0 +1,55 @@
+/**
+ * The regression corpus: every failure a run finds, shrunk, as a JSON file under regressions/
+ * that replays without the seed (the property's input is stored whole).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CaseJson } from '../case/case.js';
+import { writeFileAtomic } from '../case/io.js';
+import { hashText } from './seeds.js';
+
+export interface Regression {
+  readonly oracle: string;
+  readonly property: string;
+  readonly message: string;
+  readonly ratio?: number;
+  /** Known finding id (oracles/known.ts), if the failure is one. */
+  readonly known?: string;
+  /** How to get here again by search: the run seed, shard, and fast-check's cell seed and path. */
+  readonly replay?: { readonly runSeed: number; readonly shard: string; readonly cellSeed: number; readonly path: string; readonly command: string };
+  /** The property's input (cases and extra draws): replaying checks exactly this. */
+  readonly input: unknown;
+  /** The cases of the counterexample, in the eval format. */
+  readonly cases: readonly CaseJson[];
+  readonly found: string;
+}
+
+export function regressionPath(dir: string, r: Pick<Regression, 'oracle' | 'property' | 'input'>): string {
+  return join(dir, r.oracle, `${r.property}-${hashText(JSON.stringify(r.input))}.json`);
+}
+
+export function saveRegression(dir: string, r: Regression): string {
+  const path = regressionPath(dir, r);
+  writeFileAtomic(path, JSON.stringify(r, null, 1) + '\n');
+  return path;
+}
+
+/** All regression files under the given files or directories. */
+export function listRegressions(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    if (statSync(p).isDirectory()) {
+      for (const e of readdirSync(p).sort()) walk(join(p, e));
+    } else if (p.endsWith('.json')) out.push(p);
+  };
+  paths.forEach(walk);
+  return out;
+}
+
+export function loadRegression(path: string): Regression {
+  const r = JSON.parse(readFileSync(path, 'utf8')) as Regression;
+  if (typeof r.oracle !== 'string' || typeof r.property !== 'string' || r.input === undefined) {
+    throw new Error(`${path}: not a convcheck regression (needs oracle, property, input)`);
+  }
+  return r;
+}

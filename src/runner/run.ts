@@ -1,0 +1,163 @@
+/**
+ * `convcheck run`: every property against every oracle, each cell a fast-check run with its own
+ * seed and a share of the time budget. Failures are shrunk, saved, and printed as cases with the
+ * seed and path to replay them; failures in a known finding's region are counted as known and the
+ * search goes on for new ones.
+ */
+import fc from 'fast-check';
+import { knownFinding } from '../../oracles/known.js';
+import type { Implementation } from '../../properties/implementation.js';
+import { PROPERTIES } from '../../properties/index.js';
+import type { Property, Verdict } from '../../properties/property.js';
+import { openImplementation } from './implementations.js';
+import { saveRegression, type Regression } from './regressions.js';
+import { cellSeed, type Shard } from './seeds.js';
+
+export interface RunOptions {
+  readonly oracles: readonly string[];
+  readonly properties: readonly string[];
+  /** Generated inputs per cell (upper bound; the time budget may stop a cell earlier). */
+  readonly runs: number;
+  readonly seed: number;
+  readonly timeBudgetMs: number;
+  readonly shard: Shard;
+  /** Where failures are saved; null to save nothing. */
+  readonly regressionsDir: string | null;
+  /** Replay one fast-check path (with one oracle and one property). */
+  readonly path?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface CellResult {
+  readonly oracle: string;
+  readonly property: string;
+  readonly status: 'ran' | 'unavailable' | 'not-applicable';
+  cases: number;
+  passed: number;
+  failed: number;
+  known: number;
+  unsupported: number;
+  readonly knownIds: Set<string>;
+  failure?: Regression & { file?: string };
+  note?: string;
+  ms: number;
+}
+
+export interface RunHooks {
+  onStart?(cells: number): void;
+  onOracle?(oracle: string, unavailable: string | undefined): void;
+  onCell?(cell: CellResult, done: number): void;
+}
+
+export function propertyByName(name: string): Property<unknown> {
+  const p = (PROPERTIES as readonly Property<unknown>[]).find((x) => x.name === name);
+  if (!p) throw new Error(`unknown property ${JSON.stringify(name)} (known: ${PROPERTIES.map((x) => x.name).join(', ')})`);
+  return p;
+}
+
+export function replayCommand(o: RunOptions, oracle: string, property: string, path: string): string {
+  const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
+  return `convcheck run --oracles ${oracle} --properties ${property} --seed ${o.seed}${shard} --path ${path}`;
+}
+
+export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<CellResult[]> {
+  const props = o.properties.map(propertyByName);
+  const total = o.oracles.length * props.length;
+  hooks.onStart?.(total);
+  // Each cell gets an equal share of the budget; unavailable oracles give theirs back.
+  const perCellMs = Math.max(250, Math.floor(o.timeBudgetMs / Math.max(1, total)));
+  const results: CellResult[] = [];
+  for (const oracle of o.oracles) {
+    const opened = await openImplementation(oracle, o.timeoutMs);
+    hooks.onOracle?.(oracle, opened.unavailable);
+    try {
+      for (const prop of props) {
+        const cell = opened.impl
+          ? await runCell(o, opened.impl, prop, perCellMs)
+          : emptyCell(oracle, prop.name, 'unavailable', opened.unavailable);
+        results.push(cell);
+        hooks.onCell?.(cell, results.length);
+      }
+    } finally {
+      await opened.close();
+    }
+  }
+  return results;
+}
+
+function emptyCell(oracle: string, property: string, status: CellResult['status'], note?: string): CellResult {
+  return { oracle, property, status, cases: 0, passed: 0, failed: 0, known: 0, unsupported: 0, knownIds: new Set(), ms: 0, ...(note ? { note } : {}) };
+}
+
+async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number): Promise<CellResult> {
+  const started = Date.now();
+  const arb = prop.arbitrary(impl, { float64: impl.float64 });
+  if (!arb) return emptyCell(impl.name, prop.name, 'not-applicable', `no ${prop.name} inputs for ${impl.name}'s ops`);
+  const cell = emptyCell(impl.name, prop.name, 'ran');
+  let shrinking = false;
+  const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (input) => {
+      const v = await prop.check(impl, input);
+      if (v.status === 'fail') {
+        const k = knownFinding(impl.name, v.cases);
+        if (k) {
+          if (!shrinking) {
+            cell.cases++;
+            cell.known++;
+            cell.knownIds.add(k.id);
+          }
+          return true;
+        }
+        if (!shrinking) {
+          cell.cases++;
+          cell.failed++;
+          shrinking = true;
+        }
+        throw new VerdictError(v);
+      }
+      if (!shrinking) {
+        cell.cases++;
+        if (v.status === 'pass') cell.passed++;
+        else cell.unsupported++;
+      }
+      return true;
+    }),
+    {
+      seed,
+      numRuns: o.path ? 1 : o.runs,
+      ...(o.path ? { path: o.path } : { interruptAfterTimeLimit: budgetMs, markInterruptAsFailure: false }),
+    },
+  );
+  if (details.failed && details.counterexample) {
+    const input = details.counterexample[0];
+    // Re-check the shrunk input for its verdict (the error thrown carries the same one).
+    const v = details.errorInstance instanceof VerdictError ? details.errorInstance.verdict : await prop.check(impl, input);
+    const fail = v.status === 'fail' ? v : undefined;
+    const path = details.counterexamplePath ?? '';
+    const failure: Regression & { file?: string } = {
+      oracle: impl.name,
+      property: prop.name,
+      message: fail?.message ?? String(details.errorInstance),
+      ...(fail?.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
+      replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: seed, path, command: replayCommand(o, impl.name, prop.name, path) },
+      input,
+      cases: fail?.cases ?? [],
+      found: new Date().toISOString(),
+    };
+    if (o.regressionsDir) failure.file = saveRegression(o.regressionsDir, failure);
+    cell.failure = failure;
+  } else if (details.failed) {
+    cell.note = String(details.errorInstance ?? 'fast-check reported a failure without a counterexample');
+    cell.failed = Math.max(cell.failed, 1);
+  }
+  cell.ms = Date.now() - started;
+  return cell;
+}
+
+/** Carries a failing verdict out of the predicate so the shrunk one need not be recomputed. */
+export class VerdictError extends Error {
+  constructor(readonly verdict: Verdict & { status: 'fail' }) {
+    super(verdict.message);
+  }
+}
