@@ -76,12 +76,12 @@ export interface CorrelateParams {
  * where o's group g picks the input channels c_g (feature groups) or the batch slice n_g
  * (batch groups, XLA's semantics: lhs batch = g·(N/bgc) + n).
  *
- * NB: channels-last operands make the innermost loop a contiguous run over output channels,
- * which is what makes a plain JS loop fast here.
+ * NB: each output is a single contiguous dot product (window values gathered once, kernel
+ * regrouped once), which a plain JS loop runs fast: see bench/kernel.ts.
  */
 export function correlate(x: Tensor, w: Tensor, p: CorrelateParams): Tensor {
   const r = p.strides.length;
-  const [N, C] = [x.shape[0]!, x.shape[r + 1]!];
+  const N = x.shape[0]!;
   const [I, O] = [w.shape[r]!, w.shape[r + 1]!];
   const inSp = x.shape.slice(1, r + 1);
   const kSp = w.shape.slice(0, r);
@@ -114,9 +114,17 @@ export function correlate(x: Tensor, w: Tensor, p: CorrelateParams): Tensor {
     originOffset[t] = off;
   });
 
+  // Kernel regrouped as wT[o][t·I + i], so each output is one contiguous dot product against
+  // the window's values gathered in the same order (im2col, one window at a time).
+  const span = taps * I;
+  const wT = new Float64Array(O * span);
+  for (let t = 0; t < taps; t++) {
+    for (let i = 0; i < I; i++) {
+      for (let o = 0; o < O; o++) wT[o * span + t * I + i] = w.data[(t * I + i) * O + o]!;
+    }
+  }
   const xd = x.data;
-  const wd = w.data;
-  const tapStride = I * O; // distance between kernel taps in w
+  const patch = new Float64Array(span);
   for (let n = 0; n < outN; n++) {
     for (let g = 0; g < groups; g++) {
       const xBatch = bgc > 1 ? g * outN + n : n;
@@ -124,21 +132,56 @@ export function correlate(x: Tensor, w: Tensor, p: CorrelateParams): Tensor {
       const o0 = g * Og;
       const xBase = xBatch * xStrides[0]! + c0;
       for (let pos = 0; pos < outPositions; pos++) {
-        const outBase = (n * outPositions + pos) * O + o0;
         const origin = xBase + originOffset[pos]!;
         for (let t = 0; t < taps; t++) {
-          const xOff = origin + tapOffset[t]!;
-          let wOff = t * tapStride + o0;
-          for (let i = 0; i < I; i++, wOff += O) {
-            const xv = xd[xOff + i]!;
-            for (let o = 0; o < Og; o++) out[outBase + o] += xv * wd[wOff + o]!;
-          }
+          const from = origin + tapOffset[t]!;
+          for (let i = 0; i < I; i++) patch[t * I + i] = xd[from + i]!;
         }
+        const outBase = (n * outPositions + pos) * O;
+        let o = o0;
+        for (; o + 3 < o0 + Og; o += 4) dot4(patch, wT, o * span, span, out, outBase + o);
+        for (; o < o0 + Og; o++) out[outBase + o] = dot(patch, wT, o * span, span);
       }
     }
   }
-  void C;
   return { shape: outShape, data: out };
+}
+
+/** Four outputs at once: each window value is loaded once for four kernel rows. */
+function dot4(a: Float64Array, b: Float64Array, off: number, n: number, out: Float64Array, at: number): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const [b0, b1, b2, b3] = [off, off + n, off + 2 * n, off + 3 * n];
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!;
+    s0 += v * b[b0 + i]!;
+    s1 += v * b[b1 + i]!;
+    s2 += v * b[b2 + i]!;
+    s3 += v * b[b3 + i]!;
+  }
+  out[at] = s0;
+  out[at + 1] = s1;
+  out[at + 2] = s2;
+  out[at + 3] = s3;
+}
+
+/** Σ a[i]·b[off + i] over n terms, four partial sums (float64: the order is immaterial here). */
+function dot(a: Float64Array, b: Float64Array, off: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i]! * b[off + i]!;
+    s1 += a[i + 1]! * b[off + i + 1]!;
+    s2 += a[i + 2]! * b[off + i + 2]!;
+    s3 += a[i + 3]! * b[off + i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[off + i]!;
+  return s0 + s1 + s2 + s3;
 }
 
 /** Calls `fn(index, flat)` for every multi-index of `shape` in row-major order. */

@@ -34,6 +34,16 @@ def enc(arr, dtype):
     return {"shape": [int(s) for s in arr.shape], "data": [_num(v, dtype) for v in arr.reshape(-1)]}
 
 
+def nb_note(res, ref, prob):
+    """Note for a case where the library and the plain numpy convolution disagree."""
+    if isinstance(ref, str):
+        return ("NB: recorded as the library returns it; the plain numpy convolution rejects this call (%s)"
+                % ref.replace("reference: ", ""))
+    if isinstance(res, str):
+        return "NB: the library rejects a call the plain numpy convolution computes (shape %s)" % list(np.shape(ref))
+    return "NB: recorded as the library returns it; it differs from the plain numpy convolution: %s" % prob
+
+
 class Gen:
     """Collects cases for one framework."""
 
@@ -43,6 +53,7 @@ class Gen:
         self.counter = 0
         self.checks = {"ok": 0, "skipped": 0}
         self.problems = []      # library result disagrees with the numpy cross-check reference
+        self.extra = {}         # framework-specific provenance facts (reported in PROVENANCE.md)
 
     # ---- ids and randomness -------------------------------------------------------------
     def next_id(self, op, tags):
@@ -107,9 +118,19 @@ class Gen:
         self.cases.append(case)
         return case
 
-    def check(self, cid, got, ref, dtype):
-        """Compare a library result (array or error string) with the reference (array or error string)."""
+    def check(self, cid, got, ref, dtype, expect_error=False):
+        """Compare a library result (array or error string) with the reference (array or error string).
+
+        expect_error: the case was written as a call the library should reject.
+        """
         from refconv import compare
+        if expect_error:
+            if isinstance(got, str):
+                self.checks["ok"] += 1
+                return None
+            msg = "library accepted a call the generator expected it to reject"
+            self.problems.append((cid, msg))
+            return msg
         if ref is None:
             self.checks["skipped"] += 1
             return None
@@ -154,4 +175,5 @@ class Gen:
                 "ops": {k: {"cases": v[0], "errors": v[1]} for k, v in sorted(ops.items())},
                 "float64": sum(c["dtype"] == "float64" for c in self.cases),
                 "noted": sum("note" in c for c in self.cases),
-                "crosscheck": dict(self.checks, problems=len(self.problems))}
+                "crosscheck": dict(self.checks, problems=len(self.problems)),
+                "extra": self.extra}

@@ -10,6 +10,7 @@ case gets a `note`.  Calls that abort the process (TF CHECK failures) are run in
 """
 import os
 import pickle
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,9 +32,8 @@ OPS = {  # op: (spatial dims, stride kwarg, default data_format, kind)
     "depthwise_conv2d": (2, "strides", "NHWC", "dw"),
 }
 LAYOUT_REFUSALS = ("only supports the NHWC tensor format", "only supports NHWC",
-                   "only supported for NHWC format")
-DILATION_REFUSALS = ("do not yet support dilation rates larger than 1",
-                     "only supports dilated rates of 1")
+                   "only supports NDHWC", "only supported for NHWC format")
+DILATION_REFUSALS = ("support dilation rates larger than 1", "only supports dilated rates of 1")
 
 
 # ------------------------------------------------------------------------------------------
@@ -67,6 +67,9 @@ def specs():
     def T(op, **kw):
         kw["op"] = op
         L.append(kw)
+
+    def R(op, **kw):            # a call TF is expected to reject
+        T(op, err=True, **kw)
 
     # ---------------- conv1d: input [N, W, C] / [N, C, W], filters [K, C/g, O] ----------
     op = "conv1d"
@@ -102,13 +105,13 @@ def specs():
     T(op, sp=[6], C=2, K=[3], O=2, s=[2, 1, 1], pad="SAME", df="NWC",
       note="length-3 stride whose first (batch) entry is 2: TF prepends 1 and strides the inserted height axis, so the width stride is 1")
     # rejections
-    T(op, sp=[6], C=2, K=[3], O=2, s=1, pad=[[0, 0], [1, 1], [0, 0]], note="explicit padding list: conv1d only takes strings")
-    T(op, sp=[6], C=3, K=[3], O=2, s=1, pad="SAME", w_in=2, note="input channels 3 not divisible by filter in-channels 2")
-    T(op, sp=[3], C=2, K=[5], O=2, s=1, pad="VALID", note="kernel larger than the (unpadded) input")
-    T(op, sp=[6], C=2, K=[3], O=2, s=0, pad="SAME", note="stride 0")
-    T(op, sp=[6], C=2, K=[3], O=2, s=[2, 2], pad="SAME", note="stride list of length 2")
-    T(op, sp=[6], C=2, K=[3], O=2, s=1, d=0, pad="SAME", note="dilation 0")
-    T(op, sp=[6], C=2, K=[3], O=2, s=1, pad="same", note="lowercase padding string")
+    R(op, sp=[6], C=2, K=[3], O=2, s=1, pad=[[0, 0], [1, 1], [0, 0]], note="explicit padding list: conv1d only takes strings")
+    R(op, sp=[6], C=3, K=[3], O=2, s=1, pad="SAME", w_in=2, note="input channels 3 not divisible by filter in-channels 2")
+    R(op, sp=[3], C=2, K=[5], O=2, s=1, pad="VALID", note="kernel larger than the (unpadded) input")
+    R(op, sp=[6], C=2, K=[3], O=2, s=0, pad="SAME", note="stride 0")
+    R(op, sp=[6], C=2, K=[3], O=2, s=[2, 2], pad="SAME", note="stride list of length 2")
+    R(op, sp=[6], C=2, K=[3], O=2, s=1, d=0, pad="SAME", note="dilation 0")
+    R(op, sp=[6], C=2, K=[3], O=2, s=1, pad="same", note="lowercase padding string")
 
     # ---------------- conv2d: input NHWC / NCHW, filters [KH, KW, C/g, O] ---------------
     op = "conv2d"
@@ -121,6 +124,7 @@ def specs():
     T(op, sp=[7, 7], C=2, K=[3, 3], O=2, s=1, d=2, pad="SAME")
     T(op, sp=[7, 7], C=2, K=[2, 3], O=2, s=2, d=[2, 1], pad="SAME", note="stride and dilation > 1, length-2 dilations")
     T(op, sp=[6, 6], C=2, K=[2, 2], O=2, s=1, d=[1, 2, 3, 1], pad="VALID", note="length-4 dilations")
+    T(op, sp=[6, 6], C=2, K=[3, 3], O=2, s=[2], d=[2], pad="SAME", note="length-1 strides and dilations")
     T(op, sp=[5, 5], C=2, K=[3, 3], O=3, s=1, pad="SAME", df="NCHW")
     T(op, sp=[6, 5], C=2, K=[2, 3], O=2, s=[1, 1, 2, 1], pad="SAME", df="NCHW", note="length-4 strides (NCHW)")
     T(op, sp=[7, 7], C=2, K=[3, 3], O=2, s=1, d=[1, 1, 2, 2], pad="VALID", df="NCHW")
@@ -141,14 +145,14 @@ def specs():
     T(op, sp=[6, 6], C=2, K=[2, 2], O=2, s=1, d=2, pad=[[0, 0], [0, 0], [1, 1], [1, 0]], df="NCHW", dtype="float64")
     T(op, sp=[2, 2], C=2, K=[3, 3], O=2, s=1, pad="VALID", note="kernel larger than the input: output size 0")
     # rejections
-    T(op, sp=[5, 5], C=3, K=[3, 3], O=2, w_in=2, s=1, pad="SAME", note="input channels 3 not divisible by filter in-channels 2")
-    T(op, sp=[5, 5], C=4, K=[3, 3], O=3, groups=2, s=1, pad="SAME", note="output channels 3 not divisible by groups 2")
-    T(op, sp=[2, 2], C=2, K=[4, 3], O=2, s=1, pad="VALID", note="kernel larger than the input: negative output size")
-    T(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=1, pad=[[0, 0], [-1, 0], [1, 1], [0, 0]], note="negative explicit padding")
-    T(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=1, pad=[[1, 0], [1, 1], [1, 1], [0, 0]], note="nonzero batch padding")
-    T(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=1, pad=[[1, 1], [1, 1]], note="explicit padding with only spatial pairs")
-    T(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=[2, 1, 1, 1], pad="SAME", note="stride in the batch dimension")
-    T(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=[1, 2, 1], pad="SAME", note="strides of length 3")
+    R(op, sp=[5, 5], C=3, K=[3, 3], O=2, w_in=2, s=1, pad="SAME", note="input channels 3 not divisible by filter in-channels 2")
+    R(op, sp=[5, 5], C=4, K=[3, 3], O=3, groups=2, s=1, pad="SAME", note="output channels 3 not divisible by groups 2")
+    R(op, sp=[2, 2], C=2, K=[4, 3], O=2, s=1, pad="VALID", note="kernel larger than the input: negative output size")
+    R(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=1, pad=[[0, 0], [-1, 0], [1, 1], [0, 0]], note="negative explicit padding")
+    R(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=1, pad=[[1, 0], [1, 1], [1, 1], [0, 0]], note="nonzero batch padding")
+    R(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=1, pad=[[1, 1], [1, 1]], note="explicit padding with only spatial pairs")
+    R(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=[2, 1, 1, 1], pad="SAME", note="stride in the batch dimension")
+    R(op, sp=[5, 5], C=2, K=[3, 3], O=2, s=[1, 2, 1], pad="SAME", note="strides of length 3")
 
     # ---------------- conv3d: input NDHWC / NCDHW, filters [KD, KH, KW, C/g, O] ----------
     op = "conv3d"
@@ -170,15 +174,16 @@ def specs():
     T(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], pad="SAME", dtype="float64")
     T(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[1, 2, 2, 2, 1], pad="SAME", df="NCDHW", dtype="float64")
     T(op, sp=[5, 5, 5], C=1, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], d=[1, 2, 2, 2, 1], pad="VALID", dtype="float64")
-    T(op, sp=[2, 4, 4], C=1, K=[3, 2, 2], O=2, s=[1, 1, 1, 1, 1], pad="VALID", note="kernel depth 3 > input depth 2: negative output size")
+    T(op, sp=[2, 4, 4], C=1, K=[3, 2, 2], O=2, s=[1, 1, 1, 1, 1], pad="VALID", note="kernel depth 3 > input depth 2: output depth 0")
     # rejections
-    T(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=1, pad="SAME", note="int strides: conv3d wants a length-5 list")
-    T(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[2, 2, 2], pad="SAME", note="length-3 strides")
-    T(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], d=2, pad="SAME", note="int dilations")
-    T(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], d=[2, 2, 2], pad="SAME", note="length-3 dilations")
-    T(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], pad=[[0, 0], [1, 0], [0, 1], [1, 1], [0, 0]], note="explicit padding: conv3d only takes strings")
-    T(op, sp=[3, 3, 3], C=4, K=[2, 2, 2], O=2, groups=2, s=[1, 1, 1, 1, 1], pad="SAME", note="grouped conv3d (input channels 4, filter in-channels 2)")
-    T(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[2, 1, 1, 1, 1], pad="SAME", note="stride in the batch dimension")
+    R(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=1, pad="SAME", note="int strides: conv3d wants a length-5 list")
+    R(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[2, 2, 2], pad="SAME", note="length-3 strides")
+    R(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[2], pad="SAME", note="length-1 strides")
+    R(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], d=2, pad="SAME", note="int dilations")
+    R(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], d=[2, 2, 2], pad="SAME", note="length-3 dilations")
+    R(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], pad=[[0, 0], [1, 0], [0, 1], [1, 1], [0, 0]], note="explicit padding: conv3d only takes strings")
+    R(op, sp=[3, 3, 3], C=4, K=[2, 2, 2], O=2, groups=2, s=[1, 1, 1, 1, 1], pad="SAME", note="grouped conv3d (input channels 4, filter in-channels 2)")
+    R(op, sp=[4, 4, 4], C=2, K=[2, 2, 2], O=2, s=[2, 1, 1, 1, 1], pad="SAME", note="stride in the batch dimension")
 
     # ---------------- conv1d_transpose: filters [K, O, C] -------------------------------
     op = "conv1d_transpose"
@@ -210,12 +215,12 @@ def specs():
     T(op, sp=[4], C=2, K=[3], O=2, s=1, d=2, pad="SAME", dtype="float64", note="float64 with dilation")
     T(op, sp=[4], C=2, K=[3], O=2, s=2, pad="SAME", df="NCW", dtype="float64")
     # rejections
-    T(op, sp=[4], C=2, K=[3], O=2, s=2, pad="SAME", out=[9], note="inconsistent output_shape (9 for input 4, stride 2, SAME)")
-    T(op, sp=[4], C=2, K=[3], O=2, s=2, pad="VALID", out=[8], note="inconsistent output_shape for VALID")
-    T(op, sp=[4], C=2, K=[3], O=2, s=2, pad=[[0, 0], [1, 0], [0, 0]], out=[8], note="explicit padding list")
-    T(op, sp=[4], C=3, K=[3], O=2, w_in=2, s=1, pad="SAME", note="input channels 3 vs filter in-channels 2")
-    T(op, sp=[4], C=2, K=[3], O=2, s=2, pad="SAME", output_shape=[1, 8, 3], note="output_shape channels 3 vs filter out-channels 2")
-    T(op, sp=[4], C=2, K=[3], O=2, s=2, pad="SAME", output_shape=[1, -8, 2], isolate=True, note="negative output_shape")
+    R(op, sp=[4], C=2, K=[3], O=2, s=2, pad="SAME", out=[9], note="inconsistent output_shape (9 for input 4, stride 2, SAME)")
+    R(op, sp=[4], C=2, K=[3], O=2, s=2, pad="VALID", out=[8], note="inconsistent output_shape for VALID")
+    R(op, sp=[4], C=2, K=[3], O=2, s=2, pad=[[0, 0], [1, 0], [0, 0]], out=[8], note="explicit padding list")
+    R(op, sp=[4], C=3, K=[3], O=2, w_in=2, s=1, pad="SAME", note="input channels 3 vs filter in-channels 2")
+    R(op, sp=[4], C=2, K=[3], O=2, s=2, pad="SAME", output_shape=[1, 8, 3], note="output_shape channels 3 vs filter out-channels 2")
+    R(op, sp=[4], C=2, K=[3], O=2, s=2, pad="SAME", output_shape=[1, -8, 2], isolate=True, note="negative output_shape")
 
     # ---------------- conv2d_transpose: filters [KH, KW, O, C] ---------------------------
     op = "conv2d_transpose"
@@ -239,6 +244,8 @@ def specs():
     T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad=[[0, 0], [1, 0], [0, 0], [0, 0]], out_delta=1, note="explicit padding, larger consistent output")
     T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=[1, 2, 2, 1], pad="SAME", note="length-4 strides")
     T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=[2], pad="SAME", note="length-1 strides")
+    T(op, sp=[3, 3], C=2, K=[2, 2], O=2, s=[2, 2], d=[2, 2], pad="SAME", note="length-2 strides and dilations")
+    T(op, sp=[3, 3], C=2, K=[2, 2], O=2, s=1, d=[2], pad="VALID", note="length-1 dilations")
     T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=[1, 1, 2, 1], pad="SAME", df="NCHW", note="length-4 strides NCHW")
     T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=1, d=2, pad="SAME", df="NCHW", note="dilation, NCHW")
     T(op, N=2, sp=[3, 3], C=2, K=[2, 2], O=2, s=2, pad="SAME")
@@ -249,15 +256,15 @@ def specs():
     T(op, sp=[3, 3], C=2, K=[2, 2], O=2, s=2, d=2, pad="SAME", dtype="float64", note="float64 with dilation")
     T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", out=[5, 6], df="NCHW", dtype="float64")
     # rejections
-    T(op, sp=[4, 4], C=2, K=[3, 3], O=2, s=2, pad="SAME", out=[9, 9], note="inconsistent output_shape")
-    T(op, sp=[4, 4], C=2, K=[3, 3], O=2, s=2, pad="SAME", out=[6, 8], note="inconsistent output_shape (too small)")
-    T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad=[[0, 0], [-1, 0], [0, 0], [0, 0]], out=[8, 7], note="negative explicit padding")
-    T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad=[[1, 0], [1, 1], [1, 1], [0, 0]], note="nonzero batch padding")
-    T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", output_shape=[1, 6, 6, 3], note="output_shape channels 3 vs filter out-channels 2")
-    T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", output_shape=[2, 6, 6, 2], note="output_shape batch 2 vs input batch 1")
-    T(op, sp=[3, 3], C=3, K=[3, 3], O=2, w_in=2, s=2, pad="SAME", note="input channels 3 vs filter in-channels 2")
-    T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", output_shape=[1, 6, 0, 2], note="zero-size output_shape")
-    T(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", output_shape=[1, -6, 6, 2], isolate=True, note="negative output_shape")
+    R(op, sp=[4, 4], C=2, K=[3, 3], O=2, s=2, pad="SAME", out=[9, 9], note="inconsistent output_shape")
+    R(op, sp=[4, 4], C=2, K=[3, 3], O=2, s=2, pad="SAME", out=[6, 8], note="inconsistent output_shape (too small)")
+    R(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad=[[0, 0], [-1, 0], [0, 0], [0, 0]], out=[8, 7], note="negative explicit padding")
+    R(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad=[[1, 0], [1, 1], [1, 1], [0, 0]], note="nonzero batch padding")
+    R(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", output_shape=[1, 6, 6, 3], note="output_shape channels 3 vs filter out-channels 2")
+    R(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", output_shape=[2, 6, 6, 2], note="output_shape batch 2 vs input batch 1")
+    R(op, sp=[3, 3], C=3, K=[3, 3], O=2, w_in=2, s=2, pad="SAME", note="input channels 3 vs filter in-channels 2")
+    R(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", output_shape=[1, 6, 0, 2], note="zero-size output_shape")
+    R(op, sp=[3, 3], C=2, K=[3, 3], O=2, s=2, pad="SAME", output_shape=[1, -6, 6, 2], isolate=True, note="negative output_shape")
 
     # ---------------- conv3d_transpose: filters [KD, KH, KW, O, C] ------------------------
     op = "conv3d_transpose"
@@ -285,10 +292,10 @@ def specs():
     T(op, sp=[2, 2, 2], C=1, K=[2, 2, 2], O=2, s=[1, 1, 1, 1, 1], d=[1, 2, 2, 2, 1], pad="SAME", dtype="float64", note="float64 with dilation")
     T(op, sp=[2, 2, 2], C=2, K=[2, 2, 2], O=2, s=[1, 1, 2, 2, 2], pad="SAME", df="NCDHW", dtype="float64")
     # rejections
-    T(op, sp=[2, 2, 2], C=2, K=[3, 3, 3], O=2, s=[1, 2, 2, 2, 1], pad="SAME", out=[5, 4, 4], note="inconsistent output_shape")
-    T(op, sp=[2, 2, 2], C=2, K=[2, 2, 2], O=2, s=[1, 2, 2, 2, 1], pad=[[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]], out=[4, 4, 4], note="explicit padding list")
-    T(op, sp=[2, 2, 2], C=3, K=[2, 2, 2], O=2, w_in=2, s=[1, 2, 2, 2, 1], pad="SAME", note="input channels 3 vs filter in-channels 2")
-    T(op, sp=[2, 2, 2], C=2, K=[2, 2, 2], O=2, s=[1, 2, 2, 2, 1], pad="SAME", output_shape=[1, 4, 4, 4, 3], note="output_shape channels mismatch")
+    R(op, sp=[2, 2, 2], C=2, K=[3, 3, 3], O=2, s=[1, 2, 2, 2, 1], pad="SAME", out=[5, 4, 4], note="inconsistent output_shape")
+    R(op, sp=[2, 2, 2], C=2, K=[2, 2, 2], O=2, s=[1, 2, 2, 2, 1], pad=[[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]], out=[4, 4, 4], note="explicit padding list")
+    R(op, sp=[2, 2, 2], C=3, K=[2, 2, 2], O=2, w_in=2, s=[1, 2, 2, 2, 1], pad="SAME", note="input channels 3 vs filter in-channels 2")
+    R(op, sp=[2, 2, 2], C=2, K=[2, 2, 2], O=2, s=[1, 2, 2, 2, 1], pad="SAME", output_shape=[1, 4, 4, 4, 3], note="output_shape channels mismatch")
 
     # ---------------- depthwise_conv2d: filter [KH, KW, C, M] ------------------------------
     op = "depthwise_conv2d"
@@ -321,13 +328,13 @@ def specs():
     T(op, sp=[2, 5], C=2, K=[3, 3], M=1, s=[1, 1, 1, 1], pad="VALID", note="kernel taller than the input")
     T(op, sp=[6, 6], C=2, K=[3, 3], M=2, s=[1, 1, 1, 1], d=[2], pad="SAME", note="length-1 dilations")
     # rejections
-    T(op, sp=[5, 5], C=2, K=[3, 3], M=2, w_in=3, s=[1, 1, 1, 1], pad="SAME", note="filter in-channels 3 vs input channels 2")
-    T(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=2, pad="SAME", note="int strides")
-    T(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[2, 2], pad="SAME", note="length-2 strides")
-    T(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[1, 1, 1, 1], d=2, pad="SAME", note="int dilations")
-    T(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[2, 1, 1, 1], pad="SAME", note="stride in the batch dimension")
-    T(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[1, 1, 1, 1], pad=[[0, 0], [-1, 0], [1, 1], [0, 0]], note="negative explicit padding")
-    T(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[1, 1, 1, 1], pad=[[1, 0], [1, 0], [1, 2], [0, 0]], note="nonzero batch padding")
+    R(op, sp=[5, 5], C=2, K=[3, 3], M=2, w_in=3, s=[1, 1, 1, 1], pad="SAME", note="filter in-channels 3 vs input channels 2")
+    R(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=2, pad="SAME", note="int strides")
+    R(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[2, 2], pad="SAME", note="length-2 strides")
+    R(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[1, 1, 1, 1], d=2, pad="SAME", note="int dilations")
+    R(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[2, 1, 1, 1], pad="SAME", note="stride in the batch dimension")
+    R(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[1, 1, 1, 1], pad=[[0, 0], [-1, 0], [1, 1], [0, 0]], note="negative explicit padding")
+    R(op, sp=[5, 5], C=2, K=[3, 3], M=2, s=[1, 1, 1, 1], pad=[[1, 0], [1, 0], [1, 2], [0, 0]], note="nonzero batch padding")
     return L
 
 
@@ -415,7 +422,7 @@ def build_cases(gen):
             w = gen.data(rng, wshape, dkind, dtype, kernel=True,
                          impulse=("random" if sp.get("imp") == "w" else None))
         out.append(dict(id=cid, op=op, attrs=attrs, x=x, w=w, dtype=dtype, note=sp.get("note"),
-                        isolate=sp.get("isolate", False)))
+                        isolate=sp.get("isolate", False), err=sp.get("err", False)))
     return out
 
 
@@ -593,8 +600,10 @@ def tf_reference(c):
             pads = [(0, 0)] * n
         else:
             pads = [tuple(p) for p in pad]
-        osz = [(i + lo + hi - e) // st + 1 for i, (lo, hi), e, st in zip(xc.shape[2:], pads, eff, s)]
-        if any(i + lo + hi - e < 0 for i, (lo, hi), e in zip(xc.shape[2:], pads, eff)):
+        # TF: out = (n + pads - eff + stride) / stride in C integer division; error if negative
+        vs = [i + lo + hi - e + st for i, (lo, hi), e, st in zip(xc.shape[2:], pads, eff, s)]
+        osz = [v // st if v >= 0 else -((-v) // st) for v, st in zip(vs, s)]
+        if min(osz) < 0:
             raise RefError("negative output size")
         if min(osz) == 0 or 0 in osz:
             r = np.zeros((xc.shape[0], wc.shape[0]) + tuple(max(o, 0) for o in osz))
@@ -613,7 +622,7 @@ def _same(a, b, dtype):
 
 def _desc(r):
     if r[0] == "ok":
-        return "result of shape %s" % list(r[1].shape)
+        return "a result of shape %s" % list(r[1].shape)
     return "error '%s'" % r[1][:150]
 
 
@@ -659,17 +668,28 @@ def main_generate(gen):
                 notes.append("default TF CPU build (oneDNN) departs here and gives %s; expected is from TF's "
                              "Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0)" % what)
         notes.extend(chosen[2])
-        prob = gen.check(c["id"], chosen[1], R[1], c["dtype"])
-        if prob and chosen[0] == "ok" and R[0] == "ok":
-            notes.append("NB: this is what TF returns; a plain mathematical convolution gives %s" % (
-                "a different shape %s" % list(R[1].shape) if R[1].shape != chosen[1].shape else
-                "different values (%s)" % prob))
-        if chosen[0] == "err" and R[0] == "ok":
-            notes.append("NB: TF rejects a call that has a mathematical reading")
         cid = c["id"]
         if chosen[0] != "ok":
             head, num = cid.rsplit("-", 1)
             cid = "%s-reject-%s" % (head, num)
+        # provenance registries
+        for which, res in (("refused_default", D), ("refused_eigen", E)):
+            for nt in res[2]:
+                m = re.search(r"backend reason \((.*?)\); expected computed with TF by (\w+ \w+)", nt)
+                if m:
+                    key = "%s  ->  %s" % (re.sub(r"\s*\[Op:.*$", "", m.group(1)).strip(),
+                                          "transpose to channels-last" if "transposing" in m.group(2)
+                                          else "explicit zero-dilated kernel")
+                    gen.extra.setdefault(which, {}).setdefault(key, []).append(cid)
+        if not _same(D, E, c["dtype"]) or D[0] == "crash":
+            gen.extra.setdefault("onednn_vs_eigen", []).append(
+                [cid, "default (oneDNN): " + ("process abort" if D[0] == "crash" else _desc(D)),
+                 "Eigen: " + _desc(E), "fixture uses " + ("default" if chosen is D else "Eigen")])
+        prob = gen.check(c["id"], chosen[1], R[1], c["dtype"], c["err"])
+        if prob and chosen[0] == "ok" and R[0] == "ok":
+            notes.append("NB: this is what TF returns; a plain mathematical convolution gives %s" % (
+                "a different shape %s" % list(R[1].shape) if R[1].shape != chosen[1].shape else
+                "different values (%s)" % prob))
         wname = "filter" if c["op"] == "depthwise_conv2d" else "filters"
         gen.add(cid, c["op"], c["attrs"], {"input": c["x"], wname: c["w"]},
                 c["dtype"], chosen[1], "; ".join(notes) or None)

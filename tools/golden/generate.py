@@ -58,7 +58,9 @@ def main():
         return
     os.makedirs(OUT, exist_ok=True)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
-    for fw in [f.strip() for f in args.only.split(",") if f.strip()]:
+    fws = [f.strip() for f in args.only.split(",") if f.strip()]
+    summaries = []
+    for fw in fws:
         t0 = time.time()
         p = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", fw],
                            capture_output=True, text=True, env=env)
@@ -67,6 +69,7 @@ def main():
             sys.stderr.write(p.stdout[-3000:] + p.stderr[-5000:])
             raise SystemExit("%s: generation failed" % fw)
         s = json.loads(line[len("@@SUMMARY@@"):])
+        summaries.append(s)
         print("== %s: %d cases, %d expected errors, %d float64, %d with notes  (%.0fs)  %s" % (
             fw, s["cases"], s["errors"], s["float64"], s["noted"], time.time() - t0,
             ", ".join("%s %s" % kv for kv in s["versions"].items())))
@@ -76,6 +79,13 @@ def main():
         print("   numpy cross-check: %d agree, %d not checked, %d differ" % (cc["ok"], cc["skipped"], cc["problems"]))
         for cid, msg in s["problems"]:
             print("     differs: %s: %s" % (cid, msg))
+    if sorted(fws) == sorted(FRAMEWORKS):
+        sys.path.insert(0, HERE)
+        import provenance
+        provenance.write(OUT, summaries)
+        print("wrote %s" % os.path.join(OUT, "PROVENANCE.md"))
+    else:
+        print("(PROVENANCE.md is only rewritten by a full run)")
 
 
 if __name__ == "__main__":
