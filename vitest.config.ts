@@ -6,5 +6,6 @@ export default defineConfig({
     // Property runs and golden replays are CPU-bound; a generous per-test timeout avoids
     // flaky failures on a loaded 2-core machine without hiding real hangs.
     testTimeout: 120_000,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

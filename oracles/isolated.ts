@@ -105,7 +105,12 @@ export class IsolatedOracle implements Oracle {
         child.kill('SIGKILL');
       }, this.timeoutMs);
       this.pending.set(id, { resolve, timer });
-      child.send({ id, call });
+      child.send({ id, call }, (err) => {
+        if (!err) return;
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve({ kind: 'failed', error: `${this.name}: host is gone (${err.message})` });
+      });
     });
   }
 
@@ -119,9 +124,12 @@ export class IsolatedOracle implements Oracle {
 
   async close(): Promise<void> {
     const child = this.child;
-    if (!child) return;
     this.child = undefined;
     this.starting = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null || !child.connected) {
+      child?.kill('SIGKILL');
+      return;
+    }
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
         child.kill('SIGKILL');
@@ -131,7 +139,14 @@ export class IsolatedOracle implements Oracle {
         clearTimeout(t);
         resolve();
       });
-      child.send('close');
+      // The host may die between the check and the send: a failed send is a closed host.
+      child.send('close', (err) => {
+        if (err) {
+          child.kill('SIGKILL');
+          clearTimeout(t);
+          resolve();
+        }
+      });
     });
   }
 }
