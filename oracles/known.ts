@@ -69,6 +69,37 @@ export const KNOWN: readonly KnownFinding[] = [
       return f.shape[r] === 1 && f.shape[r + 1] === 1 && f.shape.slice(0, r).some((k) => k > 1);
     },
   },
+  {
+    id: 'tfjs-depthwise-nchw',
+    oracles: ['tfjs-cpu', 'tfjs-wasm', 'tfjs-node'],
+    summary:
+      "tf.depthwiseConv2d accepts dataFormat 'NCHW', but the cpu and wasm kernels compute as if it were NHWC (wrong shape and values; wasm can fault with 'memory access out of bounds'), and tfjs-node fails with 'Invalid TF_Status: 3'",
+    matches: (c) => c.framework === 'tf' && c.op === 'depthwise_conv2d' && c.attrs?.['data_format'] === 'NCHW',
+  },
+  {
+    id: 'tfjs-conv3d-same-negative-pad',
+    oracles: ['tfjs-cpu', 'tfjs-wasm'],
+    summary:
+      "tf.conv3d and tf.conv3dTranspose with 'same' padding and a stride larger than the (dilated) kernel do not clamp the negative total padding to 0: the window is shifted by one element (conv2d and conv2dTranspose are right; tfjs-node is right)",
+    matches: (c) => {
+      if (c.framework !== 'tf' || (c.op !== 'conv3d' && c.op !== 'conv3d_transpose') || (c.attrs?.['padding'] ?? 'SAME') !== 'SAME') return false;
+      const f = c.inputs['filters'];
+      const x = c.inputs['input'];
+      if (!f || !x) return false;
+      const cFirst = c.attrs?.['data_format'] === 'NCDHW';
+      const sp = (shape: readonly number[]) => (cFirst ? shape.slice(2) : shape.slice(1, 4));
+      const full = (v: unknown) => {
+        const l = list(v);
+        if (l.length === 5) return cFirst ? l.slice(2) : l.slice(1, 4);
+        return l.length === 1 ? [l[0]!, l[0]!, l[0]!] : l.length === 3 ? l : [1, 1, 1];
+      };
+      const s = full(c.attrs?.['strides']);
+      const k = effK(f.shape.slice(0, 3), full(c.attrs?.['dilations']));
+      // The forward conv's SAME total padding, before clamping: (out - 1)·s + k - in.
+      const [inSp, outSp] = c.op === 'conv3d' ? [sp(x.shape), sp(x.shape).map((L, i) => Math.ceil(L / s[i]!))] : [sp(list(c.attrs?.['output_shape'])), sp(x.shape)];
+      return inSp.some((L, i) => (outSp[i]! - 1) * s[i]! + k[i]! - L < 0);
+    },
+  },
 ];
 
 export function knownFinding(oracle: string, cases: readonly CaseJson[]): KnownFinding | undefined {
