@@ -100,6 +100,20 @@ export const KNOWN: readonly KnownFinding[] = [
       return inSp.some((L, i) => (outSp[i]! - 1) * s[i]! + k[i]! - L < 0);
     },
   },
+  {
+    id: 'tfjs-wasm-conv3d-transpose-output-below-stride',
+    oracles: ['tfjs-wasm'],
+    summary: 'the wasm conv3dTranspose returns zeros on an axis whose output size is smaller than its stride (cpu and tfjs-node are right)',
+    matches: (c) => {
+      if (c.framework !== 'tf' || c.op !== 'conv3d_transpose') return false;
+      const cFirst = c.attrs?.['data_format'] === 'NCDHW';
+      const out = list(c.attrs?.['output_shape']);
+      const outSp = cFirst ? out.slice(2) : out.slice(1, 4);
+      const st = list(c.attrs?.['strides']);
+      const s = st.length === 5 ? (cFirst ? st.slice(2) : st.slice(1, 4)) : st.length === 1 ? [st[0]!, st[0]!, st[0]!] : st;
+      return outSp.some((o, i) => o < (s[i] ?? 1));
+    },
+  },
 ];
 
 export function knownFinding(oracle: string, cases: readonly CaseJson[]): KnownFinding | undefined {

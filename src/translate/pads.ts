@@ -80,19 +80,29 @@ export interface TAxis {
 }
 
 /**
- * ONNX ConvTranspose: forward pads (b, e) >= 0 and output_padding a < max(s, d). Its canonical
- * pads are (k_eff-1-b, k_eff-1-e+a) (transposePadding with out = s(in-1) + a + k_eff - b - e).
- * Each side is independent: take what the wanted pads need, clamped to what ONNX allows.
+ * ONNX ConvTranspose: forward pads (b, e) >= 0 and output_padding a. Its canonical pads are
+ * (k_eff-1-b, k_eff-1-e+a) (transposePadding with out = s(in-1) + a + k_eff - b - e). Each side is
+ * independent: take what the wanted pads need, clamped to what ONNX allows.
+ *
+ * NB: a < s, stricter than the spec's "less than stride/dilation": onnxruntime refuses
+ * a >= stride (oracles/ort/NOTES.md), and a crop recipe is exact everywhere.
  */
 export function onnxTranspose(ax: TAxis): TransposeChoice & { begin: number; end: number; outputPadding: number } {
   const [lo, hi] = ax.pads;
   const k1 = ax.effK - 1;
-  const aMax = Math.max(ax.s, ax.d) - 1;
-  const begin = Math.max(0, k1 - lo);
-  const end = Math.max(0, k1 - hi);
-  const outputPadding = Math.min(aMax, Math.max(0, hi - (k1 - end)));
+  const aMax = ax.s - 1;
+  let begin = Math.max(0, k1 - lo);
+  let end = Math.max(0, k1 - hi);
+  let outputPadding = Math.min(aMax, Math.max(0, hi - (k1 - end)));
+  // ONNX refuses an empty output; the widest output (no pads) always has one.
+  if (outSize(ax, [k1 - begin, k1 - end + outputPadding]) < 1) [begin, end, outputPadding] = [0, 0, aMax];
   const got: PadPair = [k1 - begin, k1 - end + outputPadding];
   return { ...cropFor(ax.pads, got, ax.effK)!, begin, end, outputPadding };
+}
+
+/** Output size of the canonical transposed form with pads `p`. */
+function outSize(ax: TAxis, p: PadPair): number {
+  return dilatedSize(ax.inSize, ax.s) + p[0] + p[1] - ax.effK + 1;
 }
 
 /**
@@ -101,12 +111,14 @@ export function onnxTranspose(ax: TAxis): TransposeChoice & { begin: number; end
  * p = k_eff-1-lo >= 0 and hi - lo in [0, a_max]; otherwise the largest p that needs no zero
  * padding of the output, and the a that gets closest to hi.
  */
-export function torchTranspose(ax: TAxis): TransposeChoice & { padding: number; outputPadding: number } {
+export function torchTranspose(ax: TAxis, minOut: number): TransposeChoice & { padding: number; outputPadding: number } {
   const [lo, hi] = ax.pads;
   const k1 = ax.effK - 1;
   const aMax = Math.max(ax.s, ax.d) - 1;
-  const padding = Math.max(0, Math.min(k1 - lo, k1 - hi + aMax));
-  const outputPadding = Math.min(aMax, Math.max(0, hi - (k1 - padding)));
+  let padding = Math.max(0, Math.min(k1 - lo, k1 - hi + aMax));
+  let outputPadding = Math.min(aMax, Math.max(0, hi - (k1 - padding)));
+  // torch's ungrouped path refuses an empty output; the widest output (p = 0) always has one.
+  if (outSize(ax, [k1 - padding, k1 - padding + outputPadding]) < minOut) [padding, outputPadding] = [0, aMax];
   const got: PadPair = [k1 - padding, k1 - padding + outputPadding];
   return { ...cropFor(ax.pads, got, ax.effK)!, padding, outputPadding };
 }

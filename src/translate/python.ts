@@ -67,6 +67,7 @@ export function toPython(t: Translation): string {
   if (fw === 'jax') lines.push('import jax', 'from jax import lax');
   if (fw === 'torch') lines.push('import torch', 'import torch.nn.functional as F');
   if (fw === 'onnx') lines.push('import onnx', 'from onnx import helper, TensorProto', 'import onnxruntime as ort');
+  if (fw === 'onnx' && dtype === 'float64') lines.push("# NB: onnxruntime's CPU provider has no float64 Conv/ConvTranspose; run float32 or another runtime");
   if (fw === 'jax' && dtype === 'float64') lines.push("jax.config.update('jax_enable_x64', True)");
   lines.push('');
   for (const s of t.kernelSteps.length ? ['kernel from the source kernel:', ...t.kernelSteps] : []) lines.push(`# ${s}`);

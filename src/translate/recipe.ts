@@ -74,7 +74,7 @@ export function describeAmounts(verb: 'pad' | 'crop', amounts: readonly AxisAmou
       const side = (n: number, where: string) => {
         if (n === 0) return `nothing ${where}`;
         const adds = verb === 'pad' ? n > 0 : n < 0;
-        return `${adds ? 'add' : 'remove'} ${Math.abs(n)}${adds ? ' zeros' : ''} ${where}`;
+        return `${adds ? 'add' : 'remove'} ${Math.abs(n)}${adds ? (Math.abs(n) === 1 ? ' zero' : ' zeros') : ''} ${where}`;
       };
       return `${verb} ${verb === 'pad' ? 'input' : 'output'} axis ${a.axis} (${names[a.axis]}): ${side(a.lo, 'at the start')}, ${side(a.hi, 'at the end')}`;
     });

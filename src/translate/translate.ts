@@ -268,6 +268,8 @@ function cropNote(s: Source, to: Framework, op: string, choice: readonly Forward
 // tf ------------------------------------------------------------------------------------------
 
 const TF_FORMAT: Record<number, string> = { 1: 'NWC', 2: 'NHWC', 3: 'NDHWC' };
+const TF_CPU_DILATION =
+  "TF's Eigen CPU kernels (TF_ENABLE_ONEDNN_OPTS=0) refuse dilations > 1 for conv3d and for transposed convolutions; the default oneDNN build and GPUs run them.";
 
 function tfForward(s: Source): Built {
   const { r, g, spec } = s;
@@ -298,6 +300,7 @@ function tfForward(s: Source): Built {
       : r === 2
         ? { strides: [...ws], padding, data_format: TF_FORMAT[r], ...(ones(rd) ? {} : { dilations: [...rd] }) }
         : { strides: [1, ...ws, 1], padding, data_format: TF_FORMAT[r], ...(ones(rd) ? {} : { dilations: [1, ...rd, 1] }) };
+  if (r === 3 && !ones(rd)) notes.push(TF_CPU_DILATION);
   if (g > 1) notes.push(`tf.nn.${op} groups by the input depth: ${s.info.inChannels} input channels over filters of depth ${s.info.kernelInChannels} make ${g} groups.`);
   return {
     op,
@@ -353,6 +356,7 @@ function tfTransposed(s: Source): Built {
     ...(ones(rd) ? {} : { dilations: r === 1 ? rd[0] : [...rd] }),
   };
   const notes = transposeNote(s, 'tf', op, choice);
+  if (!ones(rd)) notes.push(TF_CPU_DILATION);
   if (typeof padding !== 'string' && !notes.length) notes.push(`explicit padding: the pads of the forward conv whose gradient this is, ${show(choice.map((c) => c.forward))}.`);
   return {
     op,
@@ -469,24 +473,32 @@ function onnxForward(s: Source): Built {
 
 function onnxTransposed(s: Source): Built {
   const { spec, r, g } = s;
-  const choice = transposeAxes(s).map(onnxTranspose);
+  const axes = transposeAxes(s);
+  const choice = axes.map(onnxTranspose);
+  const base = {
+    op: 'ConvTranspose',
+    names: { input: 'X', kernel: 'W', bias: 'B' },
+    layout: { lhs: channelsFirst(r), out: channelsFirst(r) },
+    form: groupedTransposeForm(r, g),
+  };
+  const common = { kernel_shape: [...s.info.kernelSpatial], strides: [...spec.lhsDilation], dilations: [...spec.rhsDilation] };
   const attrs: Record<string, unknown> = {
-    kernel_shape: [...s.info.kernelSpatial],
-    strides: [...spec.lhsDilation],
-    dilations: [...spec.rhsDilation],
+    ...common,
     ...(choice.every((c) => c.begin === 0 && c.end === 0) ? {} : { pads: [...choice.map((c) => c.begin), ...choice.map((c) => c.end)] }),
     ...(choice.every((c) => c.outputPadding === 0) ? {} : { output_padding: choice.map((c) => c.outputPadding) }),
     ...(g > 1 ? { group: g } : {}),
   };
   return {
-    op: 'ConvTranspose',
+    ...base,
     attrs,
-    names: { input: 'X', kernel: 'W', bias: 'B' },
-    layout: { lhs: channelsFirst(r), out: channelsFirst(r) },
-    form: groupedTransposeForm(r, g),
     pads: choice.map((c) => c.pads),
     crop: choice.map((c) => c.crop),
-    notes: transposeNote(s, 'onnx', 'ConvTranspose', choice),
+    notes: [
+      ...transposeNote(s, 'onnx', 'ConvTranspose', choice),
+      ...(choice.every((c) => isDirect(c))
+        ? []
+        : ['(output_padding is kept below the stride and output_shape is not used: onnxruntime departs from the spec for output_padding >= stride and for a negative total padding, so only forms every runtime computes alike are emitted)']),
+    ],
   };
 }
 
@@ -521,7 +533,8 @@ function torchForward(s: Source): Built {
 function torchTransposed(s: Source): Built {
   const { spec, r, g } = s;
   const op = `conv_transpose${r}d`;
-  const choice = transposeAxes(s).map(torchTranspose);
+  // NB: torch's grouped path accepts an empty output, its ungrouped path refuses it (conventions/torch.ts).
+  const choice = transposeAxes(s).map((ax) => torchTranspose(ax, g > 1 ? 0 : 1));
   return {
     op,
     attrs: {
@@ -617,10 +630,6 @@ function assemble(s: Source, to: Framework, b: Built): Translation {
   });
   const plan = planKernel(s.form, b.form, sizes, names);
   const w = applyKernelOps(s.kernel, plan.ops);
-  const inputs: Record<string, TensorJson> = { [b.names.input]: toJson(x), [b.names.kernel]: toJson(w) };
-  const bias = s.low.bias;
-  if (bias && b.names.bias) inputs[b.names.bias] = toJson(bias);
-
   const amounts = (perm: readonly number[], per: readonly PadPair[] | undefined): AxisAmount[] | undefined => {
     const list = (per ?? []).flatMap(([lo, hi], i) => (lo !== 0 || hi !== 0 ? [{ axis: perm[i + 1]! - shift, lo, hi }] : []));
     return list.length ? list : undefined;
@@ -628,6 +637,11 @@ function assemble(s: Source, to: Framework, b: Built): Translation {
   const pad = amounts(b.layout.lhs, b.pre);
   const crop = amounts(b.layout.out, b.crop);
   const recipe: Recipe | undefined = pad || crop ? { ...(pad ? { pad } : {}), ...(crop ? { crop } : {}) } : undefined;
+  // Zeros added to the output by a negative crop must get the bias too: then it goes after the crop.
+  const bias = s.low.bias;
+  const biasInCall = bias !== undefined && b.names.bias !== undefined && !(crop ?? []).some((a) => a.lo < 0 || a.hi < 0);
+  const inputs: Record<string, TensorJson> = { [b.names.input]: toJson(x), [b.names.kernel]: toJson(w) };
+  if (biasInCall) inputs[b.names.bias!] = toJson(bias);
 
   const tcase: CaseJson = {
     id: `${s.json.id ?? `${s.framework}.${s.op}`} -> ${to}`,
@@ -647,7 +661,7 @@ function assemble(s: Source, to: Framework, b: Built): Translation {
   const outputShape = new Array<number>(r + 2);
   lt.layout.out.forEach((axis, j) => (outputShape[axis] = canonOut[j]!));
   if (b.keepUnbatched) outputShape.shift();
-  const biasAxis = bias && !b.names.bias ? b.layout.out[r + 1]! - shift : undefined;
+  const biasAxis = bias && !biasInCall ? b.layout.out[r + 1]! - shift : undefined;
 
   const inNames = layoutName(b.layout.lhs, s.letters, b.keepUnbatched);
   const outNames = layoutName(b.layout.out, s.letters, b.keepUnbatched);
@@ -659,15 +673,16 @@ function assemble(s: Source, to: Framework, b: Built): Translation {
   if (pad) inputSteps.push(...describeAmounts('pad', pad, inNames));
   const outputSteps: string[] = [];
   if (crop) outputSteps.push(...describeAmounts('crop', crop, outNames));
-  if (biasAxis !== undefined) outputSteps.push(`add bias b (shape [${bias!.shape.join(', ')}]) after the call, along output axis ${biasAxis} (C): ${to} has no bias input`);
+  const biasWhy = b.names.bias ? 'after the crop, so that the zeros it adds get the bias too' : `${to} has no bias input`;
+  if (biasAxis !== undefined) outputSteps.push(`add bias b (shape [${bias!.shape.join(', ')}]) after the call, along output axis ${biasAxis} (C): ${biasWhy}`);
   if (!isIdentity(outputPerm)) {
     outputSteps.push(`transpose output ${layoutName(b.layout.out, s.letters).join('')} -> ${layoutName(s.low.layout.out, s.letters).join('')}: axes (${outputPerm.join(', ')})`);
   }
   if (dropBatch) outputSteps.push('remove the batch axis: y[0]');
 
   const notes = [...b.notes];
-  if (s.g > 1 && plan.steps.length) notes.push(`kernel axes: G = ${s.g} groups, I = input channels per group, M = output channels per group, C = G·I, O = G·M.`);
-  if (biasAxis !== undefined) notes.push(`${to} has no bias input: add the bias (Translation.bias) after the call.`);
+  if (plan.steps.some((st) => /[(, ](G|M|C)[,)]/.test(st))) notes.push(`kernel axes: G = ${s.g} groups, I = input channels per group, M = output channels per group, C = G·I, O = G·M.`);
+  if (biasAxis !== undefined) notes.push(`add the bias (Translation.bias) after the call: ${biasWhy}.`);
   if (!plan.steps.length) notes.push('the kernel is used as it is.');
   return {
     source: { framework: s.framework, op: s.op, ...(s.json.id !== undefined ? { id: s.json.id } : {}) },
