@@ -5,6 +5,7 @@
 import { adjointnessProperty, shapeLawProperty } from './adjointness.js';
 import { bilinearityProperty } from './bilinearity.js';
 import { differentialProperty, impulseProperty } from './differential.js';
+import { equivalenceProperty } from './equivalence.js';
 import type { Property } from './property.js';
 import { batchProperty, dilationProperty, groupsProperty, strideProperty } from './structure.js';
 
@@ -18,6 +19,7 @@ export const PROPERTIES: readonly Property<never>[] = [
   dilationProperty,
   strideProperty,
   groupsProperty,
+  equivalenceProperty,
 ] as unknown as Property<never>[];
 
 export type { Property, Verdict } from './property.js';
