@@ -4,7 +4,17 @@
  * counts a failure that matches one as "known" and keeps searching for new ones; anything else
  * is new.
  */
-import type { CaseJson } from '../src/case/case.js';
+import { evaluate, parseCase, type CaseJson } from '../src/case/case.js';
+
+/** The reference's refusal of a case, or undefined when it accepts it. */
+function refusal(c: CaseJson): string | undefined {
+  try {
+    const out = evaluate(parseCase(c, 'known'));
+    return 'error' in out ? out.error : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface KnownFinding {
   readonly id: string;
@@ -113,6 +123,19 @@ export const KNOWN: readonly KnownFinding[] = [
       const s = st.length === 5 ? (cFirst ? st.slice(2) : st.slice(1, 4)) : st.length === 1 ? [st[0]!, st[0]!, st[0]!] : st;
       return outSp.some((o, i) => o < (s[i] ?? 1));
     },
+  },
+  {
+    id: 'ort-negative-pads-accepted',
+    oracles: ['ort'],
+    summary: 'onnxruntime accepts negative pads (the spec: "it can take any value greater than or equal to 0") and crops instead of refusing',
+    matches: (c) => c.framework === 'onnx' && list(c.attrs?.['pads']).some((p) => p < 0),
+  },
+  {
+    id: 'tfjs-transpose-output-shape-unchecked',
+    oracles: ['tfjs-cpu', 'tfjs-wasm'],
+    summary:
+      "tf.conv2dTranspose / conv3dTranspose accept an outputShape that the forward conv does not map back to the input (TF refuses: \"Size of out_backprop doesn't match computed\") and return a result",
+    matches: (c) => c.framework === 'tf' && c.op.endsWith('_transpose') && /output_shape .* is inconsistent/.test(refusal(c) ?? ''),
   },
 ];
 

@@ -7,6 +7,7 @@ import { bilinearityProperty } from './bilinearity.js';
 import { differentialProperty, impulseProperty } from './differential.js';
 import { equivalenceProperty } from './equivalence.js';
 import type { Property } from './property.js';
+import { validityProperty } from './validity.js';
 import { batchProperty, dilationProperty, groupsProperty, strideProperty } from './structure.js';
 
 export const PROPERTIES: readonly Property<never>[] = [
@@ -20,6 +21,7 @@ export const PROPERTIES: readonly Property<never>[] = [
   strideProperty,
   groupsProperty,
   equivalenceProperty,
+  validityProperty,
 ] as unknown as Property<never>[];
 
 export type { Property, Verdict } from './property.js';
