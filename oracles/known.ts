@@ -4,17 +4,8 @@
  * counts a failure that matches one as "known" and keeps searching for new ones; anything else
  * is new.
  */
-import { evaluate, parseCase, type CaseJson } from '../src/case/case.js';
-
-/** The reference's refusal of a case, or undefined when it accepts it. */
-function refusal(c: CaseJson): string | undefined {
-  try {
-    const out = evaluate(parseCase(c, 'known'));
-    return 'error' in out ? out.error : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import type { CaseJson } from '../src/case/case.js';
+import { TFJS_KNOWN } from './tfjs/known.js';
 
 export interface KnownFinding {
   readonly id: string;
@@ -30,7 +21,7 @@ const list = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : typ
 const spatialKernel = (w: { shape: number[] } | undefined, first: number) => (w ? w.shape.slice(first) : []);
 const effK = (k: number[], d: number[]) => k.map((x, i) => (x - 1) * (d[i] ?? 1) + 1);
 
-export const KNOWN: readonly KnownFinding[] = [
+const BASE: readonly KnownFinding[] = [
   {
     id: 'ort-conv-same-dilation',
     oracles: ['ort'],
@@ -111,33 +102,15 @@ export const KNOWN: readonly KnownFinding[] = [
     },
   },
   {
-    id: 'tfjs-wasm-conv3d-transpose-output-below-stride',
-    oracles: ['tfjs-wasm'],
-    summary: 'the wasm conv3dTranspose returns zeros on an axis whose output size is smaller than its stride (cpu and tfjs-node are right)',
-    matches: (c) => {
-      if (c.framework !== 'tf' || c.op !== 'conv3d_transpose') return false;
-      const cFirst = c.attrs?.['data_format'] === 'NCDHW';
-      const out = list(c.attrs?.['output_shape']);
-      const outSp = cFirst ? out.slice(2) : out.slice(1, 4);
-      const st = list(c.attrs?.['strides']);
-      const s = st.length === 5 ? (cFirst ? st.slice(2) : st.slice(1, 4)) : st.length === 1 ? [st[0]!, st[0]!, st[0]!] : st;
-      return outSp.some((o, i) => o < (s[i] ?? 1));
-    },
-  },
-  {
     id: 'ort-negative-pads-accepted',
     oracles: ['ort'],
     summary: 'onnxruntime accepts negative pads (the spec: "it can take any value greater than or equal to 0") and crops instead of refusing',
     matches: (c) => c.framework === 'onnx' && list(c.attrs?.['pads']).some((p) => p < 0),
   },
-  {
-    id: 'tfjs-transpose-output-shape-unchecked',
-    oracles: ['tfjs-cpu', 'tfjs-wasm'],
-    summary:
-      "tf.conv2dTranspose / conv3dTranspose accept an outputShape that the forward conv does not map back to the input (TF refuses: \"Size of out_backprop doesn't match computed\") and return a result",
-    matches: (c) => c.framework === 'tf' && c.op.endsWith('_transpose') && /output_shape .* is inconsistent/.test(refusal(c) ?? ''),
-  },
 ];
+
+/** Every known finding: the ones above and the TensorFlow.js ones in oracles/tfjs/known.ts. */
+export const KNOWN: readonly KnownFinding[] = [...BASE, ...TFJS_KNOWN];
 
 export function knownFinding(oracle: string, cases: readonly CaseJson[]): KnownFinding | undefined {
   return KNOWN.find((k) => k.oracles.includes(oracle) && cases.some((c) => k.matches(c)));

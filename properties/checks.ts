@@ -39,6 +39,8 @@ export async function differential(impl: Implementation, json: CaseJson): Promis
     message: cmp.message ?? `output[${cmp.worstIndex}] = ${cmp.actual}, reference ${cmp.expected}: error ${fmtRatio(cmp.ratio)} × its bound`,
     cases: [json],
     ratio: cmp.ratio,
+    expected: { shape: ref.shape, data: ref.data },
+    actual: ran.out,
   };
 }
 
@@ -51,5 +53,12 @@ export function agree(what: string, a: Ran & { ok: true }, b: Ran & { ok: true }
   const bound = a.bound.map((x, i) => x + (b.bound[i] ?? 0));
   const cmp = compareTo(a.out, b.out, bound);
   if (cmp.ok) return { status: 'pass' };
-  return { status: 'fail', message: cmp.message ? `${what}: ${cmp.message}` : `${what}: element ${cmp.worstIndex} is ${cmp.actual} vs ${cmp.expected} (${fmtRatio(cmp.ratio)} × bound)`, cases, ratio: cmp.ratio };
+  return {
+    status: 'fail',
+    message: cmp.message ? `${what}: ${cmp.message}` : `${what}: element ${cmp.worstIndex} is ${cmp.actual} vs ${cmp.expected} (${fmtRatio(cmp.ratio)} × bound)`,
+    cases,
+    ratio: cmp.ratio,
+    expected: a.out,
+    actual: b.out,
+  };
 }

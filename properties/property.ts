@@ -16,6 +16,9 @@ export type Verdict =
       readonly cases: readonly CaseJson[];
       /** Error over its bound, where the failure is numeric. */
       readonly ratio?: number;
+      /** The two outputs compared, when the failure is a numeric disagreement (for reports). */
+      readonly expected?: { readonly shape: readonly number[]; readonly data: ArrayLike<number> };
+      readonly actual?: { readonly shape: readonly number[]; readonly data: ArrayLike<number> };
     };
 
 export interface Property<I = unknown> {

@@ -8,6 +8,7 @@ import { ORACLE_NAMES } from '../../oracles/registry.js';
 import { evalFile } from './eval.js';
 import { runCommand, UsageError, type RunArgs } from './run.js';
 import { replayCommand } from './replay.js';
+import { validateCommand, type ValidateArgs } from './validate.js';
 
 const program = new Command();
 program
@@ -59,6 +60,21 @@ program
   .argument('[paths...]', 'regression files or directories', ['regressions'])
   .action(async (paths: string[]) => {
     process.exitCode = await replayCommand(paths);
+  });
+
+program
+  .command('validate')
+  .description('check your own convolution: every property that applies to the ops your adapter declares; exit 1 on a failure')
+  .requiredOption('--impl <path>', 'a module whose default export is { name, framework, ops, run(case) }')
+  .option('--runs <n>', 'generated inputs per property', '200')
+  .option('--seed <s>', 'seed (default: $CONVCHECK_SEED, else the clock); always printed')
+  .option('--time-budget <t>', 'total time for the search', '60s')
+  .option('--properties <list>', 'comma-separated property names (default: all that apply)')
+  .option('--path <path>', 'replay one counterexample (with one property)')
+  .option('--report <format>', 'json, junit or html (with --out)')
+  .option('--out <file>', 'where the report is written')
+  .action(async (a: ValidateArgs) => {
+    process.exitCode = await validateCommand(a);
   });
 
 async function main(): Promise<void> {

@@ -19,6 +19,9 @@ export interface Regression {
   readonly replay?: { readonly runSeed: number; readonly shard: string; readonly cellSeed: number; readonly path: string; readonly command: string };
   /** The property's input (cases and extra draws): replaying checks exactly this. */
   readonly input: unknown;
+  /** The two outputs compared, when the failure is numeric (plain arrays, for reports). */
+  readonly expected?: { readonly shape: number[]; readonly data: Array<number | string> };
+  readonly actual?: { readonly shape: number[]; readonly data: Array<number | string> };
   /** The cases of the counterexample, in the eval format. */
   readonly cases: readonly CaseJson[];
   readonly found: string;

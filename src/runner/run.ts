@@ -9,6 +9,7 @@ import { knownFinding } from '../../oracles/known.js';
 import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import type { Property, Verdict } from '../../properties/property.js';
+import { jsonNumber } from '../case/io.js';
 import { openImplementation } from './implementations.js';
 import { saveRegression, type Regression } from './regressions.js';
 import { cellSeed, type Shard } from './seeds.js';
@@ -26,6 +27,8 @@ export interface RunOptions {
   /** Replay one fast-check path (with one oracle and one property). */
   readonly path?: string;
   readonly timeoutMs?: number;
+  /** How replay commands start, for a given implementation; default `convcheck run --oracles NAME`. */
+  readonly replayBase?: (impl: string) => string;
 }
 
 export interface CellResult {
@@ -57,7 +60,8 @@ export function propertyByName(name: string): Property<unknown> {
 
 export function replayCommand(o: RunOptions, oracle: string, property: string, path: string): string {
   const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
-  return `convcheck run --oracles ${oracle} --properties ${property} --seed ${o.seed}${shard} --path ${path}`;
+  const base = o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`;
+  return `${base} --properties ${property} --seed ${o.seed}${shard} --path ${path}`;
 }
 
 export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<CellResult[]> {
@@ -81,6 +85,20 @@ export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<Cel
     } finally {
       await opened.close();
     }
+  }
+  return results;
+}
+
+/** Every property against one implementation (a user's adapter, say), as `convcheck validate`. */
+export async function runImplementation(o: Omit<RunOptions, 'oracles'>, impl: Implementation, hooks: RunHooks = {}): Promise<CellResult[]> {
+  const props = o.properties.map(propertyByName);
+  hooks.onStart?.(props.length);
+  const perCellMs = Math.max(250, Math.floor(o.timeBudgetMs / Math.max(1, props.length)));
+  const results: CellResult[] = [];
+  for (const prop of props) {
+    const cell = await runCell({ ...o, oracles: [impl.name] }, impl, prop, perCellMs);
+    results.push(cell);
+    hooks.onCell?.(cell, results.length);
   }
   return results;
 }
@@ -142,6 +160,8 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
       ...(fail?.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
       replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: seed, path, command: replayCommand(o, impl.name, prop.name, path) },
       input,
+      ...(fail?.expected ? { expected: plain(fail.expected) } : {}),
+      ...(fail?.actual ? { actual: plain(fail.actual) } : {}),
       cases: fail?.cases ?? [],
       found: new Date().toISOString(),
     };
@@ -153,6 +173,10 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   }
   cell.ms = Date.now() - started;
   return cell;
+}
+
+function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): { shape: number[]; data: Array<number | string> } {
+  return { shape: [...t.shape], data: Array.from(t.data, jsonNumber) };
 }
 
 /** Carries a failing verdict out of the predicate so the shrunk one need not be recomputed. */

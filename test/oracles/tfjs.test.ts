@@ -202,6 +202,21 @@ const FINDINGS: Array<{ j: Json; tf: string; got: Record<Backend, Pinned> }> = [
     got: { 'tfjs-cpu': 'agrees', 'tfjs-wasm': 'rejected', 'tfjs-node': NODE_ONEDNN ? 'value' : 'agrees' },
   },
   {
+    // conv2dTranspose (and conv3dTranspose) never check strides: a zero stride returns zeros where
+    // TF raises "Stride must be > 0".
+    j: conv('finding-conv2d_transpose-zero-stride', 'conv2d_transpose', { output_shape: [1, 2, 2, 1], strides: [0, 1], padding: 'SAME' }, iota([1, 2, 2, 1]), { shape: [1, 1, 1, 1], data: [3] }),
+    tf: 'InvalidArgumentError (Stride must be > 0, but got 0)',
+    got: { 'tfjs-cpu': { value: [0, 0, 0, 0] }, 'tfjs-wasm': { value: [0, 0, 0, 0] }, 'tfjs-node': 'rejected' },
+  },
+  {
+    // tfjs' 3-D output size is 0 whenever the input is shorter than the kernel, so conv3d returns
+    // an empty tensor where TF's (in - k + s) / s = -1 and TF raises ("Computed output size would
+    // be negative").
+    j: conv('finding-conv3d-valid-kernel-larger', 'conv3d', { strides: [1, 1, 1, 1, 1], padding: 'VALID' }, { shape: [1, 1, 1, 1, 1], data: [1] }, iota([3, 1, 1, 1, 1])),
+    tf: 'InvalidArgumentError (Computed output size would be negative: -1)',
+    got: { 'tfjs-cpu': 'value', 'tfjs-wasm': 'value', 'tfjs-node': 'rejected' },
+  },
+  {
     // VALID output size: tfjs ceil((in - k + 1) / s) = -1 here where TF's (in - k + s) / s
     // truncates to 0. cpu throws "Invalid typed array length"; wasm returns a shape with -1 (which
     // the oracle reports as rejected). TF's Eigen kernels: shape [1, 0, 1, 1]; TF's default oneDNN

@@ -1,0 +1,46 @@
+/**
+ * Validating a user's implementation: every property that applies to its declared ops, against
+ * the float64 reference and the laws of convolution. The library form of `convcheck validate`.
+ */
+import type { Implementation } from '../../properties/implementation.js';
+import { PROPERTIES } from '../../properties/index.js';
+import { runImplementation, type CellResult, type RunHooks } from '../runner/run.js';
+import { adapterImplementation, type Adapter } from './adapter.js';
+
+export interface ValidateOptions {
+  readonly runs?: number;
+  readonly seed?: number;
+  readonly timeBudgetMs?: number;
+  readonly properties?: readonly string[];
+  /** Replay one fast-check path (with exactly one property). */
+  readonly path?: string;
+  readonly regressionsDir?: string | null;
+  /** How the printed replay command starts. */
+  readonly replayBase?: string;
+}
+
+export interface Validation {
+  readonly ok: boolean;
+  readonly seed: number;
+  readonly cells: CellResult[];
+}
+
+export async function validate(target: Adapter | Implementation, o: ValidateOptions = {}, hooks: RunHooks = {}): Promise<Validation> {
+  const impl = 'framework' in target ? adapterImplementation(target) : target;
+  const seed = o.seed ?? 20261127;
+  const cells = await runImplementation(
+    {
+      properties: o.properties ?? PROPERTIES.map((p) => p.name),
+      runs: o.runs ?? 200,
+      seed,
+      timeBudgetMs: o.timeBudgetMs ?? 60_000,
+      shard: { index: 1, count: 1 },
+      regressionsDir: o.regressionsDir ?? null,
+      ...(o.path !== undefined ? { path: o.path } : {}),
+      ...(o.replayBase ? { replayBase: () => o.replayBase! } : {}),
+    },
+    impl,
+    hooks,
+  );
+  return { ok: cells.every((c) => c.failed === 0), seed, cells };
+}
