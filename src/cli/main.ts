@@ -9,6 +9,7 @@ import { evalFile } from './eval.js';
 import { runCommand, UsageError, type RunArgs } from './run.js';
 import { replayCommand } from './replay.js';
 import { validateCommand, type ValidateArgs } from './validate.js';
+import { conformanceCommand, type ConformanceArgs } from '../conformance/run.js';
 
 const program = new Command();
 program
@@ -75,6 +76,17 @@ program
   .option('--out <file>', 'where the report is written')
   .action(async (a: ValidateArgs) => {
     process.exitCode = await validateCommand(a);
+  });
+
+program
+  .command('conformance')
+  .description('ONNX backend node tests (model.onnx + test_data_set_*): every single-node Conv/ConvTranspose test on the reference and oracles; exit 1 if the reference fails one')
+  .argument('<dir>', 'a backend test dir, a dir of them (e.g. /usr/share/libonnx-testdata/data/node), or the data dir above')
+  .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')} (the reference always runs)`).default('reference,ort'))
+  .option('--json', 'print machine-readable results')
+  .option('--cases <out.jsonl>', 'also write the extracted cases')
+  .action(async (dir: string, a: ConformanceArgs) => {
+    process.exitCode = await conformanceCommand(dir, a);
   });
 
 async function main(): Promise<void> {
