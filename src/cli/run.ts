@@ -7,6 +7,8 @@ import { PROPERTIES } from '../../properties/index.js';
 import { runSuite, type CellResult, type RunOptions } from '../runner/run.js';
 import { failureReport, knownReport, summaryTable } from '../runner/table.js';
 import { defaultSeed, parseShard } from '../runner/seeds.js';
+import { buildReport } from '../runner/report.js';
+import { REPORT_FORMATS, writeReport } from '../report/index.js';
 
 export interface RunArgs {
   oracles?: string;
@@ -17,6 +19,8 @@ export interface RunArgs {
   shard?: string;
   path?: string;
   regressions?: string | false;
+  report?: string;
+  out?: string;
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -71,6 +75,9 @@ export function runOptions(a: RunArgs): RunOptions {
 /** Runs the suite with progress on stderr and the report on stdout; returns the exit code. */
 export async function runCommand(a: RunArgs): Promise<number> {
   const o = runOptions(a);
+  const started = new Date();
+  if (a.report !== undefined && !(REPORT_FORMATS as readonly string[]).includes(a.report)) throw new UsageError(`--report must be one of ${REPORT_FORMATS.join(', ')}, got ${JSON.stringify(a.report)}`);
+  if (a.report !== undefined && !a.out) throw new UsageError('--report needs --out FILE');
   const err = process.stderr;
   err.write(
     `convcheck run: seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}, oracles ${o.oracles.join(',')}, ` +
@@ -106,5 +113,9 @@ export async function runCommand(a: RunArgs): Promise<number> {
     `\n${total} cases, ${failed.length} new failure(s), ${cells.reduce((s, c) => s + c.known, 0)} in known findings` +
       `${unavailable.length ? `, UNAVAILABLE: ${unavailable.join(', ')}` : ''}; seed ${o.seed}\n`,
   );
+  if (a.report && a.out) {
+    writeReport(a.report as (typeof REPORT_FORMATS)[number], buildReport('run', cells, { seed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, startedAt: started }), a.out);
+    err.write(`report: ${a.out}\n`);
+  }
   return failed.length > 0 ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import { PROPERTIES } from '../../properties/index.js';
 import { buildReport } from '../runner/report.js';
 import { defaultSeed } from '../runner/seeds.js';
 import { summaryTable } from '../runner/table.js';
+import { writeReport } from '../report/index.js';
 import { AdapterError, loadAdapter } from '../validate/adapter.js';
 import { validate } from '../validate/validate.js';
 import { parseDuration, UsageError } from './run.js';
@@ -77,7 +78,6 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   process.stdout.write('\n' + summaryTable(v.cells) + '\n');
   for (const c of v.cells) if (c.failure) printFailure(c.failure);
   if (a.report && a.out) {
-    const { writeReport } = await import('../report/index.js');
     const report = buildReport('validate', v.cells, {
       seed,
       shard: '1/1',
