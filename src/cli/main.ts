@@ -10,6 +10,8 @@ import { runCommand, UsageError, type RunArgs } from './run.js';
 import { replayCommand } from './replay.js';
 import { validateCommand, type ValidateArgs } from './validate.js';
 import { conformanceCommand, type ConformanceArgs } from '../conformance/run.js';
+import { translateCommand, type TranslateArgs } from './translate.js';
+import { diagnoseCommand, type DiagnoseArgs } from './diagnose.js';
 
 const program = new Command();
 program
@@ -51,6 +53,8 @@ program
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
   .option('--regressions <dir>', 'where failures are saved', 'regressions')
   .option('--no-regressions', 'save nothing')
+  .option('--report <format>', 'also write the run as json, junit or html (with --out)')
+  .option('--out <file>', 'where the report is written')
   .action(async (a: RunArgs) => {
     process.exitCode = await runCommand(a);
   });
@@ -87,6 +91,34 @@ program
   .option('--cases <out.jsonl>', 'also write the extracted cases')
   .action(async (dir: string, a: ConformanceArgs) => {
     process.exitCode = await conformanceCommand(dir, a);
+  });
+
+const write = (stream: NodeJS.WriteStream) => (s: string) => stream.write(s + '\n');
+
+program
+  .command('translate')
+  .description('the equivalent call in another framework: attributes, kernel transform, layout changes, pad/crop recipe, as Python (an ONNX node for onnx); exit 1 if not expressible')
+  .argument('<case>', 'a .json file with one case, FILE#ID to pick one from a .jsonl, or - for stdin')
+  .requiredOption('--to <framework>', 'tf, jax, onnx or torch')
+  .option('--op <op>', "the target op (default: the target's forward or transposed op; for jax conv_general_dilated)")
+  .option('--no-transpose-kernel', 'with --to jax --op conv_transpose: emit transpose_kernel=False')
+  .option('--json', 'print the translated case (ready for `convcheck eval`; what to do with its output is in its note)')
+  .action((file: string, a: TranslateArgs) => {
+    process.exitCode = translateCommand(file, a, write(process.stdout), write(process.stderr));
+  });
+
+program
+  .command('diagnose')
+  .description('why two calls meant to be the same computation (or a call and an observed output) differ: the smallest set of convention mistakes, the corrected call, and the proof; exit 1 if nothing explains it')
+  .argument('<a>', 'the reference call: a .json case, FILE#ID, or -')
+  .argument('[b]', 'the call meant to equal A (or use --observed)')
+  .option('--observed <out.json>', 'instead of B: an output computed elsewhere, {"shape": [...], "data": [...]}')
+  .option('--runs <n>', 'random inputs in the proof', '20')
+  .option('--seed <s>', 'seed of the random inputs (default: $CONVCHECK_SEED, else the clock); always printed')
+  .option('--max-mistakes <k>', 'largest set of mistakes tried', '3')
+  .option('--json', 'print the structured diagnosis')
+  .action((a: string, b: string | undefined, o: DiagnoseArgs) => {
+    process.exitCode = diagnoseCommand(a, b, o, write(process.stdout), write(process.stderr));
   });
 
 async function main(): Promise<void> {

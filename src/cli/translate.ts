@@ -1,0 +1,175 @@
+/**
+ * `convcheck translate CASE --to tf|jax|onnx|torch [--op OP] [--json]`: the equivalent call in
+ * another framework — its attributes, the kernel transform, input/output layout changes, any
+ * exact pad/crop recipe around it — as runnable Python (an ONNX node in a one-node model for
+ * onnx), or with --json as a case `convcheck eval` can run.
+ *
+ * Exit status: 0 translated; 1 not expressible in the target (the message names the feature) or
+ * a source call its own framework rejects; 2 bad usage or malformed input.
+ */
+import { existsSync } from 'node:fs';
+import type { CaseJson } from '../case/case.js';
+import { readCases } from '../case/io.js';
+import { FRAMEWORKS, type Framework } from '../conventions/index.js';
+import { CaseError, ConvError } from '../core/errors.js';
+import { applyRecipe, NotExpressible, qualified, toPython, translate, type Translation } from '../translate/index.js';
+
+/** Bad usage or malformed input: exit 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/**
+ * Reads exactly one case: `FILE` (.json, or a .jsonl / stdin holding one case), `-` for stdin, or
+ * `FILE#ID` to pick the case with that id from a file of several.
+ */
+export function readOneCase(spec: string): CaseJson {
+  let path = spec;
+  let id: string | undefined;
+  const hash = spec.lastIndexOf('#');
+  if (hash > 0 && spec !== '-' && !existsSync(spec)) {
+    path = spec.slice(0, hash);
+    id = spec.slice(hash + 1);
+  }
+  const entries = readCases(path);
+  const bad = entries.find((e) => 'error' in e);
+  if (bad && 'error' in bad && (id === undefined || bad.error.caseId === id)) throw new InputError(bad.error.message);
+  const cases = entries.flatMap((e) => ('case' in e ? [e.case] : []));
+  if (id !== undefined) {
+    const hit = cases.filter((c) => c.id === id);
+    if (hit.length !== 1) {
+      throw new InputError(`${path}: ${hit.length ? `${hit.length} cases have` : 'no case has'} id ${JSON.stringify(id)} (ids: ${cases.map((c) => c.id).join(', ')})`);
+    }
+    return hit[0]!.json;
+  }
+  if (cases.length !== 1) {
+    throw new InputError(`${spec}: expected one case, found ${cases.length}${cases.length > 1 ? ` (pick one with ${path}#ID; ids: ${cases.map((c) => c.id).join(', ')})` : ''}`);
+  }
+  return cases[0]!.json;
+}
+
+export interface TranslateArgs {
+  readonly to?: string;
+  readonly op?: string;
+  readonly json?: boolean;
+  /** JAX conv_transpose targets only: transpose_kernel (default true). */
+  readonly transposeKernel?: boolean;
+}
+
+type Out = (s: string) => void;
+
+export function translateCommand(file: string, args: TranslateArgs, out: Out, err: Out): number {
+  const to = args.to;
+  if (!to || !FRAMEWORKS.includes(to as Framework)) {
+    err(`convcheck translate: --to must be one of ${FRAMEWORKS.join(', ')}${to ? `, got ${JSON.stringify(to)}` : ''}`);
+    return 2;
+  }
+  let c: CaseJson;
+  let t: Translation;
+  try {
+    c = readOneCase(file);
+    t = translate(c, to as Framework, {
+      ...(args.op !== undefined ? { op: args.op } : {}),
+      ...(args.transposeKernel !== undefined ? { transposeKernel: args.transposeKernel } : {}),
+    });
+  } catch (e) {
+    return report(e, to as Framework, err);
+  }
+  out(args.json ? JSON.stringify(asCase(t)) : describe(t));
+  return 0;
+}
+
+function report(e: unknown, to: Framework, err: Out): number {
+  if (e instanceof NotExpressible) {
+    err(`convcheck translate: not expressible in ${to} (feature: ${e.feature}): ${e.message}`);
+    return 1;
+  }
+  if (e instanceof ConvError) {
+    err(`convcheck translate: the source call is rejected by its own framework, so there is nothing to translate: ${e.message}`);
+    return 1;
+  }
+  if (e instanceof InputError || e instanceof CaseError) {
+    err(`convcheck translate: ${e.message}`);
+    return 2;
+  }
+  const ex = e as NodeJS.ErrnoException;
+  if (ex.code === 'ENOENT' || ex.code === 'EISDIR' || ex.code === 'EACCES') {
+    err(`convcheck translate: cannot read ${ex.path ?? 'input'}: ${ex.code}`);
+    return 2;
+  }
+  if (e instanceof Error && /^translate: /.test(e.message)) {
+    err(`convcheck ${e.message}`); // --op names no op of the target, or the wrong rank
+    return 2;
+  }
+  throw e;
+}
+
+/**
+ * The translated case, ready for `convcheck eval`: the recipe's input pad is already applied.
+ * What must still happen to its output (crop, bias, transposition back) is in `note`, in words
+ * and as JSON after `then: `.
+ */
+export function asCase(t: Translation): CaseJson {
+  const c = applyRecipe(t);
+  const after: Record<string, unknown> = {};
+  if (t.recipe?.pad) after['inputAlreadyPadded'] = t.recipe.pad;
+  if (t.recipe?.crop) after['crop'] = t.recipe.crop;
+  if (t.bias) after['bias'] = { ...t.bias, axis: t.plan.biasAxis };
+  if (t.plan.outputPerm.some((p, i) => p !== i)) after['transposeOutput'] = t.plan.outputPerm;
+  if (t.plan.dropBatch) after['dropBatch'] = true;
+  const steps = t.outputSteps.length ? `; to get the source's output: ${t.outputSteps.join('; ')}` : '';
+  const note = `${t.case.note ?? ''}${steps}${Object.keys(after).length ? `; then: ${JSON.stringify(after)}` : ''}`;
+  return { ...c, note };
+}
+
+/**
+ * A JAX target whose kernel plan ends by exchanging the I and O axes can instead keep the axis
+ * order and swap the I/O letters of the rhs spec: the same computation. Returns that spec.
+ */
+export function jaxDeclareInstead(t: Translation): string | undefined {
+  const dn = t.case.attrs?.['dimension_numbers'];
+  const ops = t.plan.kernel;
+  const last = ops[ops.length - 1];
+  if (t.case.framework !== 'jax' || !Array.isArray(dn) || typeof dn[1] !== 'string' || !last || last.kind !== 'transpose') return undefined;
+  if (ops.some((o) => o.kind === 'reshape')) return undefined;
+  const spec = dn[1];
+  const [i, o] = [spec.indexOf('I'), spec.indexOf('O')];
+  const swap = last.perm.every((p, k) => (k === i ? p === o : k === o ? p === i : p === k));
+  return swap ? [...spec].map((ch) => (ch === 'I' ? 'O' : ch === 'O' ? 'I' : ch)).join('') : undefined;
+}
+
+/** The translation in words, then the Python. */
+export function describe(t: Translation): string {
+  const c = t.case;
+  const from = qualified(t.source.framework, t.source.op);
+  const target = qualified(c.framework, c.op);
+  const lines: string[] = [`${from}${t.source.id ? ` (${t.source.id})` : ''} -> ${target}`, ''];
+  lines.push('attributes:');
+  const attrs = Object.entries(c.attrs ?? {});
+  if (!attrs.length) lines.push('  (none: the defaults)');
+  for (const [k, v] of attrs) lines.push(`  ${k} = ${JSON.stringify(v)}`);
+  const names = { tf: ['input', 'filters'], jax: ['lhs', 'rhs'], onnx: ['X', 'W'], torch: ['input', 'weight'] } as const;
+  const [srcIn, srcK] = names[t.source.framework];
+  const [tgtIn, tgtK] = names[c.framework];
+  lines.push(`kernel (${t.source.op === 'depthwise_conv2d' ? 'filter' : srcK} -> ${tgtK}):`);
+  lines.push(...(t.kernelSteps.length ? t.kernelSteps.map((s) => `  ${s}`) : ['  used as it is']));
+  const alt = jaxDeclareInstead(t);
+  if (alt) lines.push(`  equivalently, without the transpose: keep the axis order and declare the kernel ${JSON.stringify(alt)} in dimension_numbers`);
+  lines.push(`input (${srcIn} -> ${tgtIn}):`);
+  lines.push(...(t.inputSteps.length ? t.inputSteps.map((s) => `  ${s}`) : ['  used as it is']));
+  lines.push('output:');
+  lines.push(...(t.outputSteps.length ? t.outputSteps.map((s) => `  ${s}`) : ['  the same array as the source call returns']));
+  if (t.recipe) {
+    lines.push(`recipe: ${target} cannot express this call directly; the pad/crop steps above around the call make it exact:`);
+    for (const a of t.recipe.pad ?? []) lines.push(`  pad  input axis ${a.axis}: [${a.lo}, ${a.hi}] (start, end; negative removes elements)`);
+    for (const a of t.recipe.crop ?? []) lines.push(`  crop output axis ${a.axis}: [${a.lo}, ${a.hi}] (start, end; negative adds zeros)`);
+  } else {
+    lines.push(`recipe: none; ${target} expresses this call directly`);
+  }
+  if (t.notes.length) {
+    lines.push('notes:');
+    for (const n of t.notes) lines.push(`  - ${n}`);
+  }
+  lines.push('', c.framework === 'onnx' ? 'As an ONNX node (in a one-node model run by onnxruntime):' : 'As Python:', toPython(t).trimEnd());
+  return lines.join('\n');
+}

@@ -1,0 +1,518 @@
+/**
+ * diagnose(): two calls meant to be the same computation (or one call and an output observed
+ * elsewhere) give different numbers — which convention mistakes explain the gap?
+ *
+ * Both sides are computed on the reference. When they differ, candidate mistakes (mistakes.ts)
+ * are applied to B — or, with an observed output, to A as written and to A's lowering — in sets
+ * of growing size (1, then 2, then 3), and the smallest sets that make the outputs agree are
+ * kept. A pair explanation is then proved: the corrected call agrees with A on the given inputs
+ * and on N random inputs of the same shapes, where B's tensors are made from A's random ones the
+ * way B's given tensors were made from A's (correspond.ts).
+ *
+ * Outputs of a pair are compared in A's layout: B's output is mapped through B's own declared
+ * layout (canonical [N, S..., C]) into A's. An observed output is compared as it is.
+ */
+import fc from 'fast-check';
+import { evaluate, parseCase, type CaseJson } from '../case/case.js';
+import { lower, type Lowering } from '../conventions/index.js';
+import { CaseError } from '../core/errors.js';
+import { invertPerm, reshape, transpose, type Tensor } from '../core/tensor.js';
+import { applyRecipe, cropOutput, toPython, translate, type Translation } from '../translate/index.js';
+import { anatomy, type Anatomy } from './anatomy.js';
+import { agrees, compare, isIntegral, type Difference } from './compare.js';
+import { applyRearrangement, findRearrangements, isIdentity, rearrangementCode, type Rearrangement } from './correspond.js';
+import { decode, renamed, tensorOf, withTensor } from './json.js';
+import { catalogue, type Candidate, type MistakeKind } from './mistakes.js';
+import { whyOf } from './why.js';
+
+export interface Observed {
+  readonly shape: number[];
+  readonly data: Array<number | string>;
+}
+
+export interface DiagnoseOptions {
+  /** Largest set of mistakes tried (default 3). */
+  readonly maxMistakes?: number;
+  /** Random inputs in the proof (default 20). */
+  readonly trials?: number;
+  /** Seed of fc.sample for the random inputs (default: the clock). Always reported. */
+  readonly seed?: number;
+}
+
+export interface TensorOut {
+  readonly shape: number[];
+  readonly data: number[];
+}
+
+export interface Side {
+  readonly id: string;
+  /** `tf.nn.conv1d_transpose`, or `observed output`. */
+  readonly call: string;
+  readonly output: TensorOut | { readonly error: string };
+}
+
+export interface Mistake {
+  readonly id: string;
+  readonly kind: MistakeKind;
+  /** What is wrong in the call as written. */
+  readonly what: string;
+  /** Why it makes a difference, in the conventions' terms. */
+  readonly why: string;
+  /** The correction. */
+  readonly fix: string;
+}
+
+export interface Proof {
+  /** The corrected call agrees with A on the inputs as given. */
+  readonly givenInputs: boolean;
+  /** Random trials run, and how many agreed. 0 when no random check was possible. */
+  readonly trials: number;
+  readonly passed: number;
+  readonly seed: number;
+  /** How each random tensor of B was made from A's, e.g. `lhs = input (the same array)`. */
+  readonly randomized: string[];
+  /** Tensors held at their given values, with the reason. */
+  readonly held: string[];
+  readonly failure?: { readonly trial: number; readonly difference: Difference };
+  readonly note?: string;
+}
+
+export interface Explanation {
+  /** What the mistakes were applied to. */
+  readonly appliedTo: 'B' | 'A' | 'A lowered';
+  readonly mistakes: Mistake[];
+  /** The corrected call (pair), or the call that computes the observed output. */
+  readonly corrected: CaseJson;
+  readonly python?: string;
+  readonly pythonNote?: string;
+  readonly proof: Proof;
+}
+
+export type Verdict = 'agree' | 'explained' | 'unexplained' | 'invalid';
+
+export interface Diagnosis {
+  readonly mode: 'pair' | 'observed';
+  readonly a: Side;
+  readonly b: Side;
+  readonly verdict: Verdict;
+  /** Outputs compared exactly (all data integers) rather than within 1e-5 · (1 + max |A|). */
+  readonly exact: boolean;
+  /** One line: what was found. */
+  readonly summary: string;
+  /** A and B (as written) compared; absent when one of them is rejected. */
+  readonly difference?: Difference;
+  /** When B's output is laid out differently from A's, how it was compared. */
+  readonly layoutNote?: string;
+  readonly explanation?: Explanation;
+  /** Other sets of the same size that explain it equally well (proved, for a pair). */
+  readonly alternatives: Mistake[][];
+  /** Sets that made the outputs agree on the given inputs but not on random ones. */
+  readonly coincidences: Array<{ readonly mistakes: Mistake[]; readonly proof: Proof }>;
+  readonly search: { readonly candidates: Array<{ id: string; what: string }>; readonly maxMistakes: number; readonly setsTried: number };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const toOut = (t: Tensor): TensorOut => ({ shape: [...t.shape], data: Array.from(t.data) });
+
+function run(c: CaseJson): { out: Tensor; low: Lowering } | { error: string } {
+  const call = parseCase(c, c.id ?? 'case');
+  const o = evaluate(call);
+  if ('error' in o) return { error: o.error };
+  return { out: { shape: o.shape, data: o.data }, low: lower(call) };
+}
+
+/** A lowered call's output, moved into another lowering's native output layout. */
+function intoLayout(out: Tensor, from: Lowering, to: Lowering): Tensor {
+  const batched = from.unbatched ? reshape(out, [1, ...out.shape]) : out;
+  const canon = transpose(batched, from.layout.out);
+  const native = transpose(canon, invertPerm(to.layout.out));
+  return to.unbatched && native.shape[0] === 1 ? reshape(native, native.shape.slice(1)) : native;
+}
+
+function layoutName(l: Lowering, an: Anatomy): string {
+  const labels = ['N', ...an.kernelAxes.letters, 'C'];
+  const names = new Array<string>(l.layout.out.length);
+  l.layout.out.forEach((axis, j) => (names[axis] = labels[j]!));
+  return (l.unbatched ? names.slice(1) : names).join('');
+}
+
+/** How a side's output is brought into the comparison's frame. */
+type Projector = (c: CaseJson) => Tensor | { error: string };
+
+interface Base {
+  readonly appliedTo: Explanation['appliedTo'];
+  readonly case: CaseJson;
+  readonly candidates: Candidate[];
+  readonly project: Projector;
+}
+
+function combinations(n: number, k: number, visit: (idx: number[]) => boolean): void {
+  const idx = Array.from({ length: k }, (_, i) => i);
+  if (k > n) return;
+  for (;;) {
+    if (visit(idx)) return;
+    let i = k - 1;
+    while (i >= 0 && idx[i] === n - k + i) i--;
+    if (i < 0) return;
+    idx[i]!++;
+    for (let j = i + 1; j < k; j++) idx[j] = idx[j - 1]! + 1;
+  }
+}
+
+function applySet(c: CaseJson, set: readonly Candidate[]): CaseJson | undefined {
+  let x: CaseJson | undefined = c;
+  for (const m of set) {
+    x = m.apply(x);
+    if (!x) return undefined;
+  }
+  return x;
+}
+
+const conflicts = (set: readonly Candidate[]) => {
+  const seen = new Set<string>();
+  for (const m of set) for (const t of m.tags) {
+    if (seen.has(t)) return true;
+    seen.add(t);
+  }
+  return false;
+};
+
+function projectOut(p: Projector, c: CaseJson | undefined): Tensor | undefined {
+  if (!c) return undefined;
+  try {
+    const o = p(c);
+    return 'error' in o ? undefined : o;
+  } catch (e) {
+    if (e instanceof CaseError) return undefined;
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function diagnose(a: CaseJson, b: CaseJson | { observed: Observed }, opts: DiagnoseOptions = {}): Diagnosis {
+  const maxMistakes = opts.maxMistakes ?? 3;
+  const trials = opts.trials ?? 20;
+  const seed = opts.seed ?? Date.now() % 2 ** 31;
+  const anA = anatomy(a); // CaseError for a malformed case
+  const ra = run(a);
+  const sideA: Side = { id: a.id ?? 'A', call: anA.call, output: 'error' in ra ? { error: ra.error } : toOut(ra.out) };
+  const observedMode = 'observed' in b;
+  let sideB: Side;
+  let anB: Anatomy | undefined;
+  if (observedMode) {
+    const t = decodeObserved(b.observed);
+    sideB = { id: 'observed', call: 'observed output', output: toOut(t) };
+  } else {
+    anB = anatomy(b);
+    const rb = run(b);
+    sideB = { id: b.id ?? 'B', call: anB.call, output: 'error' in rb ? { error: rb.error } : toOut(rb.out) };
+  }
+  const empty = { alternatives: [], coincidences: [], exact: false, search: { candidates: [], maxMistakes, setsTried: 0 } };
+  const mode = observedMode ? 'observed' : 'pair';
+  if ('error' in ra) {
+    return { mode, a: sideA, b: sideB, verdict: 'invalid', summary: `A is rejected by its own framework (${ra.error}); A is the reference side, so there is nothing to compare against.`, ...empty };
+  }
+  const outA = ra.out;
+  const lowA = ra.low;
+
+  // How B (or a mutated A) is brought into A's frame, and whether comparisons are exact.
+  let bases: Base[];
+  let exact: boolean;
+  let layoutNote: string | undefined;
+  let difference: Difference | undefined;
+  const intA = Object.values(a.inputs).every((t) => isIntegral(decode(t).data)) && isIntegral(outA.data);
+  if (observedMode) {
+    const obs = decodeObserved((b as { observed: Observed }).observed);
+    exact = intA && isIntegral(obs.data);
+    difference = compare(outA, obs, exact);
+    const native: Projector = (c) => {
+      const r = run(c);
+      return 'error' in r ? r : r.out;
+    };
+    bases = [{ appliedTo: 'A', case: a, candidates: catalogue(a, { outputLayout: true }), project: native }];
+    if (!(a.framework === 'jax' && a.op === 'conv_general_dilated')) {
+      const lowered = loweredBase(a);
+      if (lowered) bases.push(lowered);
+    }
+    // The observed output is the target: every candidate's output is compared with it.
+    return searchAndReport({ mode, a, sideA, sideB, anA, outA: obs, bases, exact, difference, maxMistakes, trials, seed, observed: true });
+  }
+  const bCase = b as CaseJson;
+  const rb = run(bCase);
+  exact = intA && Object.values(bCase.inputs).every((t) => isIntegral(decode(t).data));
+  const intoA: Projector = (c) => {
+    const r = run(c);
+    return 'error' in r ? r : intoLayout(r.out, r.low, lowA);
+  };
+  if (!('error' in rb)) {
+    const mapped = intoLayout(rb.out, rb.low, lowA);
+    difference = compare(outA, mapped, exact);
+    const la = layoutName(lowA, anA);
+    const lb = layoutName(rb.low, anB!);
+    if (la !== lb) layoutNote = `B's output is laid out ${lb}, A's ${la}: B's output was transposed to ${la} before comparing.`;
+  }
+  bases = [{ appliedTo: 'B', case: bCase, candidates: catalogue(bCase, { outputLayout: false }), project: intoA }];
+  return searchAndReport({ mode, a, b: bCase, sideA, sideB, anA, anB: anB!, outA, bases, exact, difference, layoutNote, maxMistakes, trials, seed, observed: false });
+}
+
+function decodeObserved(o: Observed): Tensor {
+  if (!o || !Array.isArray(o.shape) || !Array.isArray(o.data)) throw new CaseError('observed', '(output)', 'must be an object {"shape": [...], "data": [...]}');
+  const t = decode({ shape: o.shape, data: o.data });
+  if (t.data.length !== o.shape.reduce((x, y) => x * y, 1)) {
+    throw new CaseError('observed', 'data', `has ${o.data.length} values, but shape [${o.shape.join(', ')}] needs ${o.shape.reduce((x, y) => x * y, 1)}`);
+  }
+  if (t.data.some((v, i) => Number.isNaN(v) && o.data[i] !== 'NaN')) throw new CaseError('observed', 'data', 'must be numbers (or "NaN", "Infinity", "-Infinity")');
+  return t;
+}
+
+/** A expressed as jax.lax.conv_general_dilated (its lowering), with the way back to A's output array. */
+function loweredBase(a: CaseJson): Base | undefined {
+  let t: Translation;
+  try {
+    t = translate(a, 'jax');
+  } catch {
+    return undefined;
+  }
+  const c = applyRecipe(t);
+  const back: Projector = (x) => {
+    const r = run(x);
+    if ('error' in r) return r;
+    let out = cropOutput(r.out, t.recipe);
+    if (t.bias && t.plan.biasAxis !== undefined) {
+      const bias = decode(t.bias);
+      const axis = t.plan.biasAxis;
+      const inner = out.shape.slice(axis + 1).reduce((p, q) => p * q, 1);
+      const n = out.shape[axis]!;
+      out = { shape: out.shape, data: Float64Array.from(out.data, (v, i) => v + bias.data[Math.floor(i / inner) % n]!) };
+    }
+    if (out.shape.length !== t.plan.outputPerm.length) return { error: 'rank changed' };
+    out = transpose(out, t.plan.outputPerm);
+    if (t.plan.dropBatch) out = reshape(out, out.shape.slice(1));
+    return out;
+  };
+  return { appliedTo: 'A lowered', case: c, candidates: catalogue(c, { outputLayout: true }), project: back };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface SearchArgs {
+  readonly mode: 'pair' | 'observed';
+  readonly a: CaseJson;
+  readonly b?: CaseJson;
+  readonly sideA: Side;
+  readonly sideB: Side;
+  readonly anA: Anatomy;
+  readonly anB?: Anatomy;
+  /** What every candidate's output must equal: A's output (pair) or the observed one. */
+  readonly outA: Tensor;
+  readonly bases: Base[];
+  readonly exact: boolean;
+  readonly difference?: Difference;
+  readonly layoutNote?: string;
+  readonly maxMistakes: number;
+  readonly trials: number;
+  readonly seed: number;
+  readonly observed: boolean;
+}
+
+/** The most sets proved per size: beyond this the search would be explaining noise. */
+const MAX_PROOFS = 32;
+
+function searchAndReport(s: SearchArgs): Diagnosis {
+  const searchInfo = (tried: number) => ({
+    candidates: s.bases.flatMap((b) => b.candidates.map((m) => ({ id: `${b.appliedTo === 'B' ? '' : `${b.appliedTo}: `}${m.id}`, what: m.what }))),
+    maxMistakes: s.maxMistakes,
+    setsTried: tried,
+  });
+  const common = { mode: s.mode, a: s.sideA, b: s.sideB, exact: s.exact, ...(s.difference ? { difference: s.difference } : {}), ...(s.layoutNote ? { layoutNote: s.layoutNote } : {}) };
+  if (s.difference && agrees(s.difference)) {
+    const how = s.exact ? 'exactly (integer data)' : `within ${s.difference.tolerance.toPrecision(3)} (1e-5 · (1 + max |A|))`;
+    return {
+      ...common,
+      verdict: 'agree',
+      summary: `A and ${s.observed ? 'the observed output' : 'B'} agree ${how} on these inputs: nothing to explain.`,
+      alternatives: [],
+      coincidences: [],
+      search: searchInfo(0),
+    };
+  }
+  const proofCtx = s.observed ? undefined : proofContext(s.a, s.b!, s.anA, s.anB!);
+  let tried = 0;
+  const coincidences: Array<{ mistakes: Mistake[]; proof: Proof }> = [];
+  for (let k = 1; k <= s.maxMistakes; k++) {
+    const found: Array<{ base: Base; set: Candidate[]; corrected: CaseJson; proof: Proof }> = [];
+    let proofs = 0;
+    for (const base of s.bases) {
+      const cands = base.candidates;
+      combinations(cands.length, k, (idx) => {
+        const set = idx.map((i) => cands[i]!);
+        if (conflicts(set)) return false;
+        tried++;
+        const corrected = applySet(base.case, set);
+        const out = projectOut(base.project, corrected);
+        if (!out || !agrees(compare(s.outA, out, s.exact))) return false;
+        if (s.observed) {
+          found.push({ base, set, corrected: corrected!, proof: observedProof(s.seed) });
+          return false;
+        }
+        if (proofs++ >= MAX_PROOFS) return true;
+        const proof = prove(proofCtx!, set, base.project, s.trials, s.seed);
+        if (proof.trials > 0 && proof.passed < proof.trials) coincidences.push({ mistakes: set.map((m) => toMistake(m, s, proof)), proof });
+        else found.push({ base, set, corrected: corrected!, proof });
+        return false;
+      });
+      if (found.length && s.observed) break; // the call as written explains it: no need for its lowering
+    }
+    if (!found.length) continue;
+    const best = found[0]!;
+    const mistakes = best.set.map((m) => toMistake(m, s, best.proof));
+    const original = best.base.appliedTo === 'B' ? (s.b?.id ?? 'B') : `${s.a.id ?? 'A'}${best.base.appliedTo === 'A lowered' ? ' lowered to jax' : ''}`;
+    const corrected = renamed(
+      best.corrected,
+      `${original} ${s.observed ? 'as observed' : 'corrected'}`,
+      s.observed
+        ? `convcheck diagnose: the call that computes the observed output (${mistakes.map((m) => m.id).join(', ')})`
+        : `convcheck diagnose: ${original} with ${mistakes.length === 1 ? 'one correction' : `${mistakes.length} corrections`} (${mistakes.map((m) => m.id).join(', ')})`,
+    );
+    const py = python(corrected);
+    const explanation: Explanation = { appliedTo: best.base.appliedTo, mistakes, corrected, ...py, proof: best.proof };
+    const n = mistakes.length;
+    const summary = s.observed
+      ? `The observed output is what ${s.anA.call} computes with ${n === 1 ? 'one convention mistake' : `${n} convention mistakes`}: ${mistakes.map((m) => m.id).join(', ')}.`
+      : `${n === 1 ? 'One convention mistake in B explains' : `${n} convention mistakes in B explain`} the difference: ${mistakes.map((m) => m.id).join(', ')}; corrected, B equals A on the given inputs${best.proof.trials ? ` and on ${best.proof.passed} random inputs` : ''}.`;
+    return {
+      ...common,
+      verdict: 'explained',
+      summary,
+      explanation,
+      alternatives: found.slice(1, 6).map((f) => f.set.map((m) => toMistake(m, s, f.proof))),
+      coincidences,
+      search: searchInfo(tried),
+    };
+  }
+  const d = s.difference;
+  const where = d
+    ? d.sameShape
+      ? `${d.differing} of ${d.total} elements differ; max |A - ${s.observed ? 'observed' : 'B'}| = ${fmtNum(d.maxAbsDiff)}${d.maxAt ? ` at [${d.maxAt.join(', ')}]` : ''}`
+      : `the shapes differ: A [${d.shapeA.join(', ')}], ${s.observed ? 'observed' : 'B'} [${d.shapeB.join(', ')}]`
+    : `B is rejected by its framework: ${(s.sideB.output as { error: string }).error}`;
+  return {
+    ...common,
+    verdict: 'unexplained',
+    summary: `No set of up to ${s.maxMistakes} convention mistakes explains the difference (${where}).`,
+    alternatives: [],
+    coincidences,
+    search: searchInfo(tried),
+  };
+}
+
+const fmtNum = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(6));
+
+function python(c: CaseJson): { python?: string; pythonNote?: string } {
+  try {
+    return { python: toPython(translate(c, c.framework)) };
+  } catch (e) {
+    return { pythonNote: `no Python: ${(e as Error).message}` };
+  }
+}
+
+function observedProof(seed: number): Proof {
+  return {
+    givenInputs: true,
+    trials: 0,
+    passed: 0,
+    seed,
+    randomized: [],
+    held: [],
+    note: 'one observed output: a random check would need the other implementation rerun on new inputs',
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The proof: random inputs, B's tensors made from A's as the given ones were.
+
+interface ProofContext {
+  readonly a: CaseJson;
+  readonly b: CaseJson;
+  readonly anA: Anatomy;
+  readonly anB: Anatomy;
+  readonly inputMaps: Rearrangement[];
+  readonly kernelMaps: Rearrangement[];
+}
+
+function proofContext(a: CaseJson, b: CaseJson, anA: Anatomy, anB: Anatomy): ProofContext {
+  const xa = tensorOf(a, anA.input)!;
+  const xb = tensorOf(b, anB.input)!;
+  const wa = tensorOf(a, anA.kernel)!;
+  const wb = tensorOf(b, anB.kernel)!;
+  return {
+    a,
+    b,
+    anA,
+    anB,
+    inputMaps: findRearrangements(xa, xb, { flips: false, cap: 4 }),
+    kernelMaps: findRearrangements(wa, wb, { flips: true, cap: 12 }),
+  };
+}
+
+function prove(ctx: ProofContext, set: readonly Candidate[], project: Projector, trials: number, seed: number): Proof & { kernelMap?: Rearrangement } {
+  const { a, b, anA, anB } = ctx;
+  const xa = tensorOf(a, anA.input)!;
+  const wa = tensorOf(a, anA.kernel)!;
+  const int = fc.integer({ min: -4, max: 4 });
+  const arr = (n: number) => fc.array(int, { minLength: n, maxLength: n });
+  const samples = fc.sample(fc.record({ x: arr(xa.data.length), w: arr(wa.data.length) }), { seed, numRuns: trials });
+  const xs = ctx.inputMaps.length ? ctx.inputMaps : [undefined];
+  const ws = ctx.kernelMaps.length ? ctx.kernelMaps : [undefined];
+  const held: string[] = [];
+  if (!ctx.inputMaps.length) held.push(`${anA.input} / ${anB.input}: B's is not a rearrangement of A's, so both keep their given values`);
+  if (!ctx.kernelMaps.length) held.push(`${anA.kernel} / ${anB.kernel}: B's is not a rearrangement of A's, so both keep their given values`);
+  if (anA.bias && a.inputs[anA.bias]) held.push(`${anA.bias} of A`);
+  if (anB.bias && b.inputs[anB.bias]) held.push(`${anB.bias} of B`);
+  if (!ctx.inputMaps.length && !ctx.kernelMaps.length) {
+    return { givenInputs: true, trials: 0, passed: 0, seed, randomized: [], held, note: 'no random check: neither of B\'s tensors is a rearrangement of A\'s, so there is no way to make "the same" random inputs for both' };
+  }
+  let last: Proof | undefined;
+  for (const tx of xs) {
+    for (const tw of ws) {
+      const randomized: string[] = [];
+      if (tx) randomized.push(`input: B.${anB.input} = ${isIdentity(tx) ? `A.${anA.input} (the same array)` : `${rearrangementCode(`A.${anA.input}`, tx)}, as in the given call`}`);
+      if (tw) randomized.push(`kernel: B.${anB.kernel} = ${isIdentity(tw) ? `A.${anA.kernel} (the same array)` : `${rearrangementCode(`A.${anA.kernel}`, tw)}, as in the given call`}`);
+      let passed = 0;
+      let failure: Proof['failure'];
+      for (const [i, smp] of samples.entries()) {
+        let ca = a;
+        let cb = b;
+        if (tx) {
+          const x = { shape: xa.shape, data: Float64Array.from(smp.x) };
+          ca = withTensor(ca, anA.input, x);
+          cb = withTensor(cb, anB.input, applyRearrangement(x, tx));
+        }
+        if (tw) {
+          const w = { shape: wa.shape, data: Float64Array.from(smp.w) };
+          ca = withTensor(ca, anA.kernel, w);
+          cb = withTensor(cb, anB.kernel, applyRearrangement(w, tw));
+        }
+        const ra = run(ca);
+        const outB = projectOut(project, applySet(cb, set));
+        if ('error' in ra || !outB) {
+          failure ??= { trial: i, difference: compare(('error' in ra ? { shape: [], data: new Float64Array() } : ra.out), outB ?? { shape: [], data: new Float64Array() }, true) };
+          continue;
+        }
+        const intData = isIntegral(ra.out.data) && Object.values(cb.inputs).every((t) => isIntegral(decode(t).data));
+        const d = compare(ra.out, outB, intData);
+        if (agrees(d)) passed++;
+        else failure ??= { trial: i, difference: d };
+      }
+      last = { givenInputs: true, trials: samples.length, passed, seed, randomized, held, ...(failure ? { failure } : {}) };
+      if (passed === samples.length) return { ...last, ...(tw ? { kernelMap: tw } : {}) };
+    }
+  }
+  return last!;
+}
+
+function toMistake(m: Candidate, s: SearchArgs, proof: Proof & { kernelMap?: Rearrangement }): Mistake {
+  return { id: m.id, kind: m.kind, what: m.what, fix: m.fix, why: whyOf(m, { a: s.a, b: s.b, anA: s.anA, anB: s.anB, kernelMap: proof.kernelMap, observed: s.observed }) };
+}
