@@ -3,6 +3,7 @@
  */
 import type { OracleResult } from '../oracles/types.js';
 import { parseCase, type CaseJson } from '../src/case/case.js';
+import { ConvError } from '../src/core/errors.js';
 import type { Tensor } from '../src/core/tensor.js';
 import { runReference, type Implementation } from './implementation.js';
 import type { Verdict } from './property.js';
@@ -15,8 +16,18 @@ export async function runValid(impl: Implementation, json: CaseJson, cases: read
   const call = parseCase(json, 'property');
   const r: OracleResult = await impl.run(call);
   switch (r.kind) {
-    case 'value':
-      return { ok: true, out: { shape: r.shape, data: r.data }, bound: errorBound(call, call.dtype).bound };
+    case 'value': {
+      let bound: Float64Array;
+      try {
+        bound = errorBound(call, call.dtype).bound;
+      } catch (e) {
+        // Some properties build calls from the implementation's own outputs (shape law); when
+        // those shapes were wrong, the call may be one the convention refuses.
+        if (e instanceof ConvError) return { ok: false, verdict: { status: 'fail', message: `${impl.name} returned a value for a call the convention rejects: ${e.message}`, cases } };
+        throw e;
+      }
+      return { ok: true, out: { shape: r.shape, data: r.data }, bound };
+    }
     case 'unsupported':
       return { ok: false, verdict: { status: 'unsupported', reason: r.reason } };
     case 'rejected':

@@ -152,7 +152,11 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   if (details.failed && details.counterexample) {
     const input = details.counterexample[0];
     // Re-check the shrunk input for its verdict (the error thrown carries the same one).
-    const v = details.errorInstance instanceof VerdictError ? details.errorInstance.verdict : await prop.check(impl, input);
+    // Anything else thrown is a crash inside a property: report it, never re-run it unguarded.
+    const v: Verdict =
+      details.errorInstance instanceof VerdictError
+        ? details.errorInstance.verdict
+        : { status: 'fail', message: `${prop.name} crashed: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`, cases: [] };
     const fail = v.status === 'fail' ? v : undefined;
     const path = details.counterexamplePath ?? '';
     const failure: Regression & { file?: string } = {
