@@ -176,7 +176,7 @@ export function lowerJax(call: ConvCall): Lowering {
   let pads: string | Array<[number, number]>;
   if (consistent || padding === 'SAME' || padding === 'VALID') {
     if (typeof padding !== 'string') checkPairs(op, padding, r);
-    pads = effK.map((k, i) => transposePadding(op, k, strides[i]!, typeof padding === 'string' ? padding : padding[i]!));
+    pads = effK.map((k, i) => jaxTransposePadding(op, k, strides[i]!, typeof padding === 'string' ? padding : padding[i]!));
   } else {
     pads = padding; // NB: handed to conv_general_dilated as is (pads of the dilated conv)
   }
@@ -204,7 +204,7 @@ export function lowerJax(call: ConvCall): Lowering {
 }
 
 /** jax's `_conv_transpose_padding(k, s, padding)` for one axis, k the dilated kernel size. */
-function transposePadding(op: string, k: number, s: number, padding: string | readonly number[]): [number, number] {
+export function jaxTransposePadding(op: string, k: number, s: number, padding: string | readonly number[]): [number, number] {
   let padLen: number;
   let padA: number;
   if (padding === 'SAME') {

@@ -6,6 +6,7 @@
  * the translated call.
  */
 import { dilatedSize, samePadding, transposePadding, type PadPair } from '../core/shapes.js';
+import { jaxTransposePadding } from '../conventions/jax.js';
 
 // ---------------------------------------------------------------------------------------------
 // Forward convs. The input is padded to `dilated + lo + hi` before a valid strided window, so
@@ -162,12 +163,7 @@ export function tfTransposeExplicit(ax: TAxis): TfTransposeChoice | undefined {
   return tfChoice(ax, out, [b, e]);
 }
 
-/**
- * jax.lax.conv_transpose's `_conv_transpose_padding(k, s, padding)` for 'SAME' and 'VALID'
- * (k the dilated kernel). Mirrors the private helper of conventions/jax.ts.
- */
+/** jax.lax.conv_transpose's `_conv_transpose_padding` for 'SAME' and 'VALID' (k the dilated kernel). */
 export function jaxTransposeStringPads(effK: number, s: number, mode: 'SAME' | 'VALID'): PadPair {
-  const padLen = mode === 'SAME' ? effK + s - 2 : effK + s - 2 + Math.max(effK - s, 0);
-  const padA = mode === 'SAME' ? (s > effK - 1 ? effK - 1 : Math.ceil(padLen / 2)) : effK - 1;
-  return [padA, padLen - padA];
+  return jaxTransposePadding('jax.lax.conv_transpose', effK, s, mode);
 }
