@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { parseCase, type CaseJson } from '../src/case/case.js';
-import { runValid, fmtRatio } from './checks.js';
+import { runValid, fmtRatio, type Ran } from './checks.js';
 import { casesFor, fill, pool } from './generate.js';
 import { supportsOp, type Implementation } from './implementation.js';
 import { adjointPair, inputName, transposeOpOf, type Pair } from './pairs.js';
@@ -22,19 +22,30 @@ function pairsFor(impl: Implementation, gen: Parameters<Property['arbitrary']>[1
   return fwd ? fc.tuple(fwd, pool).map(([c, values]) => adjointPair(c, (shape) => fill(values, shape))) : undefined;
 }
 
+type Ok = Ran & { ok: true };
+
+/** Runs the forward call, then the transposed call `second` builds; a verdict if either fails. */
+async function runPair(impl: Implementation, pair: Pair | undefined, second: (p: Pair, fOut: Ok['out']) => CaseJson): Promise<[Ok, Ok] | Verdict> {
+  if (!pair) return { status: 'unsupported', reason: 'no transposed op for this call in its convention' };
+  const cases = [pair.forward, pair.transpose];
+  const f = await runValid(impl, pair.forward, cases);
+  if (!f.ok) return f.verdict;
+  const t = await runValid(impl, second(pair, f.out), cases);
+  if (!t.ok) return t.verdict;
+  return [f, t];
+}
+
 export const adjointnessProperty: Property<Pair | undefined> = {
   name: 'adjointness',
   description: '⟨conv(x, w), y⟩ = ⟨x, conv_transpose(y, w)⟩',
   arbitrary: pairsFor,
   async check(impl, pair): Promise<Verdict> {
-    if (!pair) return { status: 'unsupported', reason: 'no transposed op for this call in its convention' };
-    const cases = [pair.forward, pair.transpose];
-    const f = await runValid(impl, pair.forward, cases);
-    if (!f.ok) return f.verdict;
-    const t = await runValid(impl, pair.transpose, cases);
-    if (!t.ok) return t.verdict;
-    const x = parseCase(pair.forward, 'x').inputs[inputName(pair.forward.framework)]!;
-    const y = parseCase(pair.transpose, 'y').inputs[inputName(pair.transpose.framework)]!;
+    const ran = await runPair(impl, pair, (p) => p.transpose);
+    if (!Array.isArray(ran)) return ran;
+    const [f, t] = ran;
+    const cases = [pair!.forward, pair!.transpose];
+    const x = parseCase(pair!.forward, 'x').inputs[inputName(pair!.forward.framework)]!;
+    const y = parseCase(pair!.transpose, 'y').inputs[inputName(pair!.transpose.framework)]!;
     if (f.out.data.length !== y.data.length || t.out.data.length !== x.data.length) {
       return { status: 'fail', message: `shapes do not pair: conv gives [${f.out.shape}] for y [${y.shape}], conv_transpose gives [${t.out.shape}] for x [${x.shape}]`, cases };
     }
@@ -53,14 +64,15 @@ export const shapeLawProperty: Property<Pair | undefined> = {
   description: "the transposed conv maps the forward output shape back to the forward input's",
   arbitrary: pairsFor,
   async check(impl, pair): Promise<Verdict> {
-    if (!pair) return { status: 'unsupported', reason: 'no transposed op for this call in its convention' };
-    const cases = [pair.forward, pair.transpose];
-    const f = await runValid(impl, pair.forward, cases);
-    if (!f.ok) return f.verdict;
-    const t = await runValid(impl, { ...pair.transpose, inputs: { ...pair.transpose.inputs, [inputName(pair.transpose.framework)]: { shape: f.out.shape as number[], data: new Array<number>(f.out.data.length).fill(0) } } } as CaseJson, cases);
-    if (!t.ok) return t.verdict;
-    const x = pair.forward.inputs[inputName(pair.forward.framework)]!;
+    // The transposed call takes y of the shape the implementation's own forward conv produced.
+    const ran = await runPair(impl, pair, (p, fOut) => ({
+      ...p.transpose,
+      inputs: { ...p.transpose.inputs, [inputName(p.transpose.framework)]: { shape: [...fOut.shape], data: new Array<number>(fOut.data.length).fill(0) } },
+    }));
+    if (!Array.isArray(ran)) return ran;
+    const [f, t] = ran;
+    const x = pair!.forward.inputs[inputName(pair!.forward.framework)]!;
     if (t.out.shape.join() === x.shape.join()) return pass;
-    return { status: 'fail', message: `conv maps [${x.shape}] to [${f.out.shape}], conv_transpose maps that to [${t.out.shape}]`, cases };
+    return { status: 'fail', message: `conv maps [${x.shape}] to [${f.out.shape}], conv_transpose maps that to [${t.out.shape}]`, cases: [pair!.forward, pair!.transpose] };
   },
 };
