@@ -37,7 +37,7 @@ export async function validate(target: Adapter | Implementation, o: ValidateOpti
       shard: { index: 1, count: 1 },
       regressionsDir: o.regressionsDir ?? null,
       ...(o.path !== undefined ? { path: o.path } : {}),
-      ...(o.replayBase ? { replayBase: () => o.replayBase! } : {}),
+      replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',
     },
     impl,
     hooks,
