@@ -9,6 +9,8 @@ export interface OracleEntry {
   readonly ops: ReadonlyArray<readonly [Framework, string]>;
   /** Whether it computes float64 cases. */
   readonly float64: boolean;
+  /** What the generators should steer away from (declared unsupported by the backend). */
+  readonly avoid?: { readonly groups?: boolean; readonly dilatedTranspose?: boolean; readonly strideWithDilation?: boolean };
   /** Module path relative to this directory (compiled .js). */
   readonly module: string;
   /** Passed to the module's create(). */
@@ -19,11 +21,14 @@ export interface OracleEntry {
 const ONNX_OPS = [['onnx', 'Conv'], ['onnx', 'ConvTranspose']] as const;
 const TF_OPS = ['conv1d', 'conv2d', 'conv3d', 'conv1d_transpose', 'conv2d_transpose', 'conv3d_transpose', 'depthwise_conv2d'].map((op) => ['tf', op] as const);
 
+/** tfjs has no groups, no dilations in transposes, and refuses stride with dilation. */
+const TFJS_AVOID = { groups: true, dilatedTranspose: true, strideWithDilation: true } as const;
+
 export const ORACLES: Readonly<Record<string, OracleEntry>> = {
   ort: { ops: ONNX_OPS, float64: false, module: './ort/backend.js', options: {}, description: 'onnxruntime-node, CPU execution provider (onnx Conv, ConvTranspose)' },
-  'tfjs-cpu': { ops: TF_OPS, float64: false, module: './tfjs/backend.js', options: { backend: 'cpu' }, description: 'TensorFlow.js cpu backend (tf ops)' },
-  'tfjs-wasm': { ops: TF_OPS, float64: false, module: './tfjs/backend.js', options: { backend: 'wasm' }, description: 'TensorFlow.js wasm backend (tf ops)' },
-  'tfjs-node': { ops: TF_OPS, float64: false, module: './tfjs/backend.js', options: { backend: 'tensorflow' }, description: 'TensorFlow.js native backend from @tensorflow/tfjs-node (tf ops, real TensorFlow kernels)' },
+  'tfjs-cpu': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'cpu' }, description: 'TensorFlow.js cpu backend (tf ops)' },
+  'tfjs-wasm': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'wasm' }, description: 'TensorFlow.js wasm backend (tf ops)' },
+  'tfjs-node': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'tensorflow' }, description: 'TensorFlow.js native backend from @tensorflow/tfjs-node (tf ops, real TensorFlow kernels)' },
 };
 
 export const ORACLE_NAMES = Object.keys(ORACLES);

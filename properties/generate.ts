@@ -11,7 +11,7 @@ import type { Implementation } from './implementation.js';
 export function casesFor(impl: Implementation, gen: GenOptions, keep: (fw: Framework, op: string) => boolean = () => true): fc.Arbitrary<CaseJson> | undefined {
   const ops = impl.ops.filter(([fw, op]) => GENERATORS[fw]?.[op] && keep(fw, op));
   if (ops.length === 0) return undefined;
-  const opts = { ...gen, float64: gen.float64 === true && impl.float64 };
+  const opts = { ...gen, float64: gen.float64 === true && impl.float64, ...(impl.avoid ? { avoid: impl.avoid } : {}) };
   return fc.oneof(...ops.map(([fw, op]) => caseArb(fw, op, opts)));
 }
 

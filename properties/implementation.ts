@@ -14,6 +14,8 @@ export interface Implementation {
   readonly ops: readonly OpRef[];
   /** Whether it computes float64 cases (tfjs and onnxruntime's CPU convs do not). */
   readonly float64: boolean;
+  /** What generated cases should avoid because the implementation declares it unsupported. */
+  readonly avoid?: { readonly groups?: boolean; readonly dilatedTranspose?: boolean; readonly strideWithDilation?: boolean };
   run(call: OracleCall): Promise<OracleResult>;
 }
 
@@ -41,6 +43,6 @@ export function runReference(call: OracleCall): OracleResult {
   }
 }
 
-export function oracleImpl(oracle: Oracle, ops: readonly OpRef[], float64: boolean): Implementation {
-  return { name: oracle.name, ops, float64, run: (call) => oracle.run(call) };
+export function oracleImpl(oracle: Oracle, ops: readonly OpRef[], float64: boolean, avoid?: Implementation['avoid']): Implementation {
+  return { name: oracle.name, ops, float64, ...(avoid ? { avoid } : {}), run: (call) => oracle.run(call) };
 }

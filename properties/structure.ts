@@ -159,7 +159,8 @@ export const strideProperty: Property<CaseJson> = {
 export const groupsProperty: Property<CaseJson> = {
   name: 'groups',
   description: 'a grouped conv is the concatenation of per-group convs',
-  arbitrary: (impl, gen) => casesFor(impl, gen, (fw, op) => isForward(fw, op) && op !== 'depthwise_conv2d')?.map(batched),
+  // An implementation that declares no groups has nothing to show here.
+  arbitrary: (impl, gen) => (impl.avoid?.groups ? undefined : casesFor(impl, gen, (fw, op) => isForward(fw, op) && op !== 'depthwise_conv2d')?.map(batched)),
   async check(impl, c): Promise<Verdict> {
     const l = lower(parseCase(c, 'groups'));
     const g = l.spec.featureGroupCount;

@@ -40,6 +40,7 @@ interface Draw {
   readonly pools: readonly (readonly number[])[];
   readonly kind: DataKind;
   readonly dtype: 'float32' | 'float64';
+  readonly avoid: NonNullable<GenOptions['avoid']>;
 }
 
 // Caps keep every tensor to a few hundred elements: fast for oracles, readable when shrunk.
@@ -65,6 +66,12 @@ export interface GenOptions {
   readonly intShare?: number;
   /** Allow float64 cases (oracles like tfjs compute only float32); default false. */
   readonly float64?: boolean;
+  /**
+   * Steer away from what an implementation declares it cannot do, so its runs are not mostly
+   * "unsupported": no groups, no dilation in transposed convs, no stride together with dilation.
+   * These are mappings of the same draws, not filters.
+   */
+  readonly avoid?: { readonly groups?: boolean; readonly dilatedTranspose?: boolean; readonly strideWithDilation?: boolean };
 }
 
 function drawArb(r: number, o: GenOptions): fc.Arbitrary<Draw> {
@@ -90,14 +97,21 @@ function drawArb(r: number, o: GenOptions): fc.Arbitrary<Draw> {
       floatPools: fc.tuple(floatPool, floatPool, floatPool),
       f64: o.float64 ? fc.boolean() : fc.constant(false),
     })
-    .map((v) => ({
+    .map((v): Draw => ({
       axes: v.axes,
       ch: v.ch,
       pick: v.pick,
       pools: v.isInt ? v.intPools : v.floatPools,
       kind: v.isInt ? 'int' : 'float',
       dtype: v.f64 ? 'float64' : 'float32',
-    }));
+      avoid: o.avoid ?? {},
+    }))
+    .map((d): Draw => {
+      // Mappings, not filters: the same draw, with what the implementation cannot do switched off.
+      let axes = d.axes;
+      if (d.avoid.strideWithDilation) axes = axes.map((a) => (a.d > 1 ? { ...a, s: 1 } : a));
+      return { ...d, axes, ch: d.avoid.groups ? { ...d.ch, groups: 1 } : d.ch };
+    });
 }
 
 const choose = <T>(u: number, xs: readonly T[]): T => xs[Math.min(xs.length - 1, Math.floor(u * xs.length))]!;
@@ -165,7 +179,7 @@ function tfConv(r: number, op: string, d: Draw): CaseJson {
 function tfTranspose(r: number, op: string, d: Draw): CaseJson {
   const cFirst = d.pick[0]! < 0.3;
   const mode = choose(d.pick[1]!, op === 'conv2d_transpose' ? ['SAME', 'VALID', 'EXPLICIT'] : ['SAME', 'VALID']);
-  const dilate = d.pick[3]! < 0.3;
+  const dilate = d.pick[3]! < 0.3 && !d.avoid.dilatedTranspose;
   const axes = d.axes.map((a) => ({ ...a, d: dilate ? a.d : 1 }));
   const inLen = axes.map((a) => 1 + (a.extra % 4));
   const pads: Array<[number, number]> = [];

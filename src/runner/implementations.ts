@@ -26,5 +26,5 @@ export async function openImplementation(name: string, timeoutMs = 30_000): Prom
     await oracle.close();
     return { unavailable: err, close: async () => {} };
   }
-  return { impl: oracleImpl(oracle, entry.ops, entry.float64), close: () => oracle.close() };
+  return { impl: oracleImpl(oracle, entry.ops, entry.float64, entry.avoid), close: () => oracle.close() };
 }
