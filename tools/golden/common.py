@@ -68,6 +68,24 @@ class Gen:
         """'float' for ~30 % of cases (deterministic by counter), 'int' otherwise."""
         return "float" if self.counter % 10 in FLOAT_EVERY else "int"
 
+    def open_case(self, op, tags, sp, n, dtype):
+        """The tags every generator ends with (batch, dtype, impulse), then the case's id, its
+        random stream and its data kind."""
+        if n is not None and n > 1:
+            tags.append("b%d" % n)
+        if dtype == "float64":
+            tags.append("f64")
+        if sp.get("imp"):
+            tags.append("impulse")
+        cid = self.next_id(op, tags)
+        return cid, self.rng(cid), self.kind()
+
+    def input_and_kernel(self, rng, sp, xshape, wshape, kind, dtype):
+        """x then w from the case's stream (that order); sp["imp"] makes one of them one-hot."""
+        x = self.data(rng, xshape, kind, dtype, impulse="random" if sp.get("imp") == "x" else None)
+        w = self.data(rng, wshape, kind, dtype, kernel=True, impulse="random" if sp.get("imp") == "w" else None)
+        return x, w
+
     # ---- data ---------------------------------------------------------------------------
     @staticmethod
     def data(rng, shape, kind, dtype, kernel=False, impulse=None):

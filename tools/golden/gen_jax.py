@@ -351,17 +351,8 @@ def build_cases(gen):
             tags.append("tk")
         if sp.get("ucp"):
             tags.append("ucp")
-        if N > 1:
-            tags.append("b%d" % N)
-        if dtype == "float64":
-            tags.append("f64")
-        if sp.get("imp"):
-            tags.append("impulse")
-        cid = gen.next_id(op, tags)
-        rng = gen.rng(cid)
-        kind = gen.kind()
-        x = gen.data(rng, xshape, kind, dtype, impulse=("random" if sp.get("imp") == "x" else None))
-        w = gen.data(rng, wshape, kind, dtype, kernel=True, impulse=("random" if sp.get("imp") == "w" else None))
+        cid, rng, kind = gen.open_case(op, tags, sp, N, dtype)
+        x, w = gen.input_and_kernel(rng, sp, xshape, wshape, kind, dtype)
         out.append(dict(id=cid, op=op, attrs=attrs, x=x, w=w, dtype=dtype, note=sp.get("note"), err=sp.get("err", False)))
     return out
 

@@ -404,23 +404,13 @@ def build_cases(gen):
         tags += [stok, _tok(K, "k"), dtok, ptok, df.lower()]
         if kind == "fwd" and sp.get("groups", 1) > 1:
             tags.append("g%d" % sp["groups"])
-        if N > 1:
-            tags.append("b%d" % N)
-        if dtype == "float64":
-            tags.append("f64")
-        if sp.get("imp"):
-            tags.append("impulse")
-        cid = gen.next_id(op, tags)
-        rng = gen.rng(cid)
-        dkind = gen.kind()
+        cid, rng, dkind = gen.open_case(op, tags, sp, N, dtype)
         if sp.get("seed"):
             x = np.asarray([[[1, 2, 3, 4, -5], [1, 2, 3, 4, 5]]], np.float32).transpose(0, 2, 1)
             w = np.array([[[1, 0, -1], [-1, 0, 1]], [[1, 1, 1], [-1, -1, -1]]], np.float32).transpose(2, 1, 0)
             attrs = {"output_shape": [1, 5, 2], "strides": 1, "padding": "SAME"}
         else:
-            x = gen.data(rng, xshape, dkind, dtype, impulse=("random" if sp.get("imp") == "x" else None))
-            w = gen.data(rng, wshape, dkind, dtype, kernel=True,
-                         impulse=("random" if sp.get("imp") == "w" else None))
+            x, w = gen.input_and_kernel(rng, sp, xshape, wshape, dkind, dtype)
         out.append(dict(id=cid, op=op, attrs=attrs, x=x, w=w, dtype=dtype, note=sp.get("note"),
                         isolate=sp.get("isolate", False), err=sp.get("err", False)))
     return out

@@ -177,17 +177,8 @@ def build_cases(gen):
             tags.append("bias")
         if N is None:
             tags.append("unbatched")
-        elif N > 1:
-            tags.append("b%d" % N)
-        if dtype == "float64":
-            tags.append("f64")
-        if sp.get("imp"):
-            tags.append("impulse")
-        cid = gen.next_id(op, tags)
-        rng = gen.rng(cid)
-        kind = gen.kind()
-        x = gen.data(rng, xshape, kind, dtype, impulse="random" if sp.get("imp") == "x" else None)
-        w = gen.data(rng, wshape, kind, dtype, kernel=True, impulse="random" if sp.get("imp") == "w" else None)
+        cid, rng, kind = gen.open_case(op, tags, sp, N, dtype)
+        x, w = gen.input_and_kernel(rng, sp, xshape, wshape, kind, dtype)
         nb = sp.get("bias_len", O if sp.get("bias") else 0)
         b = gen.data(rng, [nb], kind, dtype) if nb else None
         out.append(dict(id=cid, op=op, attrs=a, x=x, w=w, b=b, dtype=dtype, note=sp.get("note"),
