@@ -3,14 +3,14 @@
  * Native runtimes live here so that a crash, an abort or a hang takes down this process, not
  * the harness; the parent (isolated.ts) sees the exit or the timeout and reports it.
  */
-import { ORACLES } from './registry.js';
+import { oracleEntry } from './registry.js';
 import type { OracleBackend, OracleCall, OracleResult } from './types.js';
 
 type Request = { id: number; call: OracleCall };
 
 async function main(): Promise<void> {
   const name = process.argv[2]!;
-  const entry = ORACLES[name];
+  const entry = oracleEntry(name);
   if (!entry || !process.send) {
     process.exitCode = 2;
     return;

@@ -29,7 +29,7 @@ export interface IsolatedOptions {
   readonly startTimeoutMs?: number;
 }
 
-type Pending = { resolve: (r: OracleResult) => void; timer: NodeJS.Timeout };
+type Pending = { resolve: (r: OracleResult) => void; timer: NodeJS.Timeout; child: ChildProcess };
 
 export class IsolatedOracle implements Oracle {
   private child: ChildProcess | undefined;
@@ -79,7 +79,7 @@ export class IsolatedOracle implements Oracle {
           this.starting = undefined;
         }
         resolve(why);
-        this.failAll(why);
+        this.failAll(child, why);
       });
     });
     child.on('message', (m: { id?: number; result?: OracleResult }) => {
@@ -102,9 +102,15 @@ export class IsolatedOracle implements Oracle {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve({ kind: 'failed', error: `${this.name}: no answer within ${this.timeoutMs} ms (host killed)` });
+        // Forget the hung host at once, so the next call starts a fresh one instead of waiting
+        // for this one's exit.
+        if (this.child === child) {
+          this.child = undefined;
+          this.starting = undefined;
+        }
         child.kill('SIGKILL');
       }, this.timeoutMs);
-      this.pending.set(id, { resolve, timer });
+      this.pending.set(id, { resolve, timer, child });
       child.send({ id, call }, (err) => {
         if (!err) return;
         clearTimeout(timer);
@@ -114,8 +120,10 @@ export class IsolatedOracle implements Oracle {
     });
   }
 
-  private failAll(why: string): void {
+  /** Fails the calls waiting on one host (a restarted host's calls are not its business). */
+  private failAll(child: ChildProcess, why: string): void {
     for (const [id, p] of this.pending) {
+      if (p.child !== child) continue;
       clearTimeout(p.timer);
       p.resolve({ kind: 'failed', error: why });
       this.pending.delete(id);

@@ -31,4 +31,16 @@ export const ORACLES: Readonly<Record<string, OracleEntry>> = {
   'tfjs-node': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'tensorflow' }, description: 'TensorFlow.js native backend from @tensorflow/tfjs-node (tf ops, real TensorFlow kernels)' },
 };
 
+/**
+ * Test-only backends, for the isolation tests; present only with CONVCHECK_TEST_ORACLES=1 and
+ * never part of a default run.
+ */
+export const TEST_ORACLES: Readonly<Record<string, OracleEntry>> = {
+  faulty: { ops: [['onnx', 'Conv']], float64: false, module: './testing/faulty.js', options: {}, description: 'answers, throws, hangs or dies on demand (tests)' },
+};
+
+export function oracleEntry(name: string): OracleEntry | undefined {
+  return ORACLES[name] ?? (process.env['CONVCHECK_TEST_ORACLES'] === '1' ? TEST_ORACLES[name] : undefined);
+}
+
 export const ORACLE_NAMES = Object.keys(ORACLES);

@@ -1,0 +1,49 @@
+/**
+ * Oracle isolation: a backend that throws is 'rejected', one that hangs or kills its process is
+ * 'failed' with the reason, and the next call gets a fresh host. The harness never crashes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IsolatedOracle } from '../../oracles/isolated.js';
+import { parseCase } from '../../src/case/case.js';
+
+const call = (first: number) =>
+  parseCase({ framework: 'onnx', op: 'Conv', inputs: { X: { shape: [1, 1, 2], data: [first, 2] }, W: { shape: [1, 1, 1], data: [3] } } }, 'isolation');
+
+describe('oracle isolation (a faulty backend in a child process)', () => {
+  let oracle: IsolatedOracle;
+  beforeAll(() => {
+    process.env['CONVCHECK_TEST_ORACLES'] = '1'; // inherited by the host process
+    oracle = new IsolatedOracle('faulty', { timeoutMs: 1500 });
+  });
+  afterAll(async () => {
+    await oracle.close();
+    delete process.env['CONVCHECK_TEST_ORACLES'];
+  });
+
+  it('answers', async () => {
+    const r = await oracle.run(call(0));
+    expect(r).toMatchObject({ kind: 'value', shape: [1, 1, 2] });
+    expect(Array.from((r as { data: Float64Array }).data)).toEqual([0, 6]);
+  });
+  it('a throw is a rejection, and the host lives on', async () => {
+    expect(await oracle.run(call(1))).toEqual({ kind: 'rejected', error: 'faulty: refused on purpose' });
+    expect((await oracle.run(call(0))).kind).toBe('value');
+  });
+  it('a hang is a failure after the timeout, then a fresh host answers', async () => {
+    const r = await oracle.run(call(2));
+    expect(r.kind).toBe('failed');
+    expect((r as { error: string }).error).toMatch(/no answer within 1500 ms/);
+    expect((await oracle.run(call(0))).kind).toBe('value');
+  });
+  it('a process exit is a failure naming the exit, then a fresh host answers', async () => {
+    const r = await oracle.run(call(3));
+    expect(r).toMatchObject({ kind: 'failed' });
+    expect((r as { error: string }).error).toMatch(/host exited \(code 7\)/);
+    expect((await oracle.run(call(0))).kind).toBe('value');
+  });
+  it('an abort is a failure naming the signal', async () => {
+    const r = await oracle.run(call(4));
+    expect((r as { error: string }).error).toMatch(/host exited \(SIGABRT\)/);
+    expect((await oracle.run(call(0))).kind).toBe('value');
+  });
+});
