@@ -44,6 +44,12 @@ def nb_note(res, ref, prob):
     return "NB: recorded as the library returns it; it differs from the plain numpy convolution: %s" % prob
 
 
+def reject_id(cid):
+    """The id of a case whose expected value is an error: `reject` before the running number."""
+    head, num = cid.rsplit("-", 1)
+    return "%s-reject-%s" % (head, num)
+
+
 class Gen:
     """Collects cases for one framework."""
 
@@ -67,6 +73,15 @@ class Gen:
     def kind(self):
         """'float' for ~30 % of cases (deterministic by counter), 'int' otherwise."""
         return "float" if self.counter % 10 in FLOAT_EVERY else "int"
+
+    def judge(self, c, res, ref):
+        """The case's notes after comparing the library's result with the numpy reference, and
+        its final id (tagged `reject` when the library refused the call)."""
+        notes = [c["note"]] if c["note"] else []
+        prob = self.check(c["id"], res, ref, c["dtype"], c["err"])
+        if prob and not c["err"]:
+            notes.append(nb_note(res, ref, prob))
+        return notes, reject_id(c["id"]) if isinstance(res, str) else c["id"]
 
     def open_case(self, op, tags, sp, n, dtype):
         """The tags every generator ends with (batch, dtype, impulse), then the case's id, its

@@ -9,7 +9,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from common import clean_error, nb_note                  # noqa: E402
+from common import clean_error                  # noqa: E402
 from refconv import RefError, conv_gather       # noqa: E402
 
 SPATIAL = {1: "W", 2: "HW", 3: "DHW"}
@@ -493,14 +493,7 @@ def main_generate(gen):
             ref = reference(c)
         except Exception as e:      # noqa: BLE001 - the reference rejects malformed calls any way it can
             ref = "reference: %s" % e
-        notes = [c["note"]] if c["note"] else []
-        prob = gen.check(c["id"], res, ref, c["dtype"], c["err"])
-        if prob and not c["err"]:
-            notes.append(nb_note(res, ref, prob))
-        cid = c["id"]
-        if isinstance(res, str):
-            head, num = cid.rsplit("-", 1)
-            cid = "%s-reject-%s" % (head, num)
+        notes, cid = gen.judge(c, res, ref)
         if not isinstance(res, str) and res.dtype != np.dtype(c["dtype"]):
             notes.append("JAX returned dtype %s" % res.dtype)
         gen.add(cid, c["op"], c["attrs"], {"lhs": c["x"], "rhs": c["w"]}, c["dtype"], res, "; ".join(notes) or None)

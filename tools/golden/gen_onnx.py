@@ -16,7 +16,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from common import BASE_SEED, clean_error       # noqa: E402
+from common import BASE_SEED, clean_error, reject_id      # noqa: E402
 import onnx_spec                                # noqa: E402
 from refconv import compare, conv_gather        # noqa: E402
 
@@ -529,8 +529,7 @@ def main_generate(gen, outdir):
                     ", shape %s" % d["got_shape"] if "got_shape" in d else "")))
         cid = c["id"]
         if isinstance(spec_res, str):
-            head, num = cid.rsplit("-", 1)
-            cid = "%s-reject-%s" % (head, num)
+            cid = reject_id(cid)
             for d in departures:
                 if d["id"] == c["id"]:
                     d["id"] = cid

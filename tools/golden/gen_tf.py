@@ -19,7 +19,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from common import Gen, clean_error          # noqa: E402
+from common import Gen, clean_error, reject_id         # noqa: E402
 from refconv import RefError, conv_gather, conv_scatter, same_pads, compare   # noqa: E402
 
 OPS = {  # op: (spatial dims, stride kwarg, default data_format, kind)
@@ -658,10 +658,7 @@ def main_generate(gen):
                 notes.append("default TF CPU build (oneDNN) departs here and gives %s; expected is from TF's "
                              "Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0)" % what)
         notes.extend(chosen[2])
-        cid = c["id"]
-        if chosen[0] != "ok":
-            head, num = cid.rsplit("-", 1)
-            cid = "%s-reject-%s" % (head, num)
+        cid = c["id"] if chosen[0] == "ok" else reject_id(c["id"])
         # provenance registries
         for which, res in (("refused_default", D), ("refused_eigen", E)):
             for nt in res[2]:

@@ -6,7 +6,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from common import BASE_SEED, clean_error, nb_note            # noqa: E402
+from common import BASE_SEED, clean_error            # noqa: E402
 from refconv import RefError, conv_gather, conv_scatter   # noqa: E402
 
 FWD = {"conv1d": 1, "conv2d": 2, "conv3d": 3}
@@ -252,14 +252,7 @@ def main_generate(gen):
             ref = reference(c)
         except Exception as e:      # noqa: BLE001
             ref = "reference: %s" % e
-        notes = [c["note"]] if c["note"] else []
-        prob = gen.check(c["id"], res, ref, c["dtype"], c["err"])
-        if prob and not c["err"]:
-            notes.append(nb_note(res, ref, prob))
-        cid = c["id"]
-        if isinstance(res, str):
-            head, num = cid.rsplit("-", 1)
-            cid = "%s-reject-%s" % (head, num)
+        notes, cid = gen.judge(c, res, ref)
         inputs = {"input": c["x"], "weight": c["w"]}
         if c["b"] is not None:
             inputs["bias"] = c["b"]
