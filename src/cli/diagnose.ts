@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { CaseError } from '../core/errors.js';
 import { diagnose, formatDiagnosis, type Observed } from '../diagnose/index.js';
 import { InputError, readOneCase } from './translate.js';
+import { unreadable } from './errors.js';
 
 export interface DiagnoseArgs {
   readonly observed?: string;
@@ -68,9 +69,9 @@ export function diagnoseCommand(a: string, b: string | undefined, args: Diagnose
       err(`convcheck diagnose: ${e.message}`);
       return 2;
     }
-    const ex = e as NodeJS.ErrnoException;
-    if (ex.code === 'ENOENT' || ex.code === 'EISDIR' || ex.code === 'EACCES') {
-      err(`convcheck diagnose: cannot read ${ex.path ?? 'input'}: ${ex.code}`);
+    const cannot = unreadable(e);
+    if (cannot) {
+      err(`convcheck diagnose: ${cannot}`);
       return 2;
     }
     throw e;

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ORACLE_NAMES } from '../../oracles/registry.js';
 import { evalFile } from './eval.js';
+import { unreadable } from './errors.js';
 import { runCommand, UsageError, type RunArgs } from './run.js';
 import { replayCommand } from './replay.js';
 import { validateCommand, type ValidateArgs } from './validate.js';
@@ -134,9 +135,9 @@ async function main(): Promise<void> {
       process.exitCode = 2;
       return;
     }
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES') {
-      process.stderr.write(`convcheck: cannot read ${err.path ?? 'input'}: ${err.code}\n`);
+    const cannot = unreadable(e);
+    if (cannot) {
+      process.stderr.write(`convcheck: ${cannot}\n`);
       process.exitCode = 2;
       return;
     }

@@ -13,6 +13,7 @@ import { readCases } from '../case/io.js';
 import { FRAMEWORKS, type Framework } from '../conventions/index.js';
 import { CaseError, ConvError } from '../core/errors.js';
 import { applyRecipe, NotExpressible, qualified, toPython, translate, type Translation } from '../translate/index.js';
+import { unreadable } from './errors.js';
 
 /** Bad usage or malformed input: exit 2. */
 export class InputError extends Error {
@@ -92,9 +93,9 @@ function report(e: unknown, to: Framework, err: Out): number {
     err(`convcheck translate: ${e.message}`);
     return 2;
   }
-  const ex = e as NodeJS.ErrnoException;
-  if (ex.code === 'ENOENT' || ex.code === 'EISDIR' || ex.code === 'EACCES') {
-    err(`convcheck translate: cannot read ${ex.path ?? 'input'}: ${ex.code}`);
+  const cannot = unreadable(e);
+  if (cannot) {
+    err(`convcheck translate: ${cannot}`);
     return 2;
   }
   if (e instanceof Error && /^translate: /.test(e.message)) {
