@@ -5,6 +5,7 @@
 import type { OracleCall, OracleResult, Oracle } from '../oracles/types.js';
 import { ConvError } from '../src/core/errors.js';
 import { reference, type Framework } from '../src/conventions/index.js';
+import type { Capabilities } from './capabilities.js';
 
 export type OpRef = readonly [Framework, string];
 
@@ -16,6 +17,8 @@ export interface Implementation {
   readonly float64: boolean;
   /** What generated cases should avoid because the implementation declares it unsupported. */
   readonly avoid?: { readonly groups?: boolean; readonly dilatedTranspose?: boolean; readonly strideWithDilation?: boolean };
+  /** What it declares it supports (properties/capabilities.ts); generators draw inside it. */
+  readonly capabilities?: Capabilities;
   run(call: OracleCall): Promise<OracleResult>;
 }
 
