@@ -9,6 +9,11 @@ import type { Implementation } from './implementation.js';
 export type Verdict =
   | { readonly status: 'pass' }
   | { readonly status: 'unsupported'; readonly reason: string }
+  /**
+   * Accepted a call the convention rejects and returned a well-formed, finite answer: reported
+   * apart (lenient), a failure only with --strict.
+   */
+  | { readonly status: 'lenient'; readonly message: string; readonly cases: readonly CaseJson[] }
   | {
       readonly status: 'fail';
       readonly message: string;

@@ -2,13 +2,19 @@
  * validity: the implementation rejects what its convention rejects. Each input is a valid case
  * broken in one way a user's code might meet (a channel count that no longer matches, a zero
  * stride, an output_padding torch refuses, an inconsistent TF output_shape, negative ONNX pads);
- * the reference confirms the convention refuses it, and the implementation must throw, not
- * return a number. (Accepting what the convention accepts is what every other property checks:
- * a valid case the implementation rejects fails them.)
+ * the reference confirms the convention refuses it, and the implementation should throw.
+ *
+ * An implementation that accepts such a call and returns a well-formed answer (finite values,
+ * an output of the input's rank) is *lenient*: reported in its own column, a failure only with
+ * --strict, since many real runtimes skip a check and still compute sensible numbers. Garbage for
+ * a rejected call (NaN or infinities from finite inputs, an output of another rank) is a
+ * failure. (Accepting what the convention accepts is what every other property checks: a valid
+ * case the implementation rejects fails them.)
  */
 import fc from 'fast-check';
 import { parseCase, type CaseJson } from '../src/case/case.js';
 import { lower } from '../src/conventions/index.js';
+import type { OracleCall } from '../oracles/types.js';
 import { runReference } from './implementation.js';
 import { casesFor } from './generate.js';
 import { inputName } from './pairs.js';
@@ -86,12 +92,24 @@ export const validityProperty: Property<{ c: CaseJson; how: Breaker }> = {
     const ref = runReference(call);
     if (ref.kind === 'value') return { status: 'unsupported', reason: `the convention accepts this ${how} change` };
     const r = await impl.run(call);
-    if (r.kind === 'rejected' || r.kind === 'unsupported') return { status: 'pass' };
+    if (r.kind === 'rejected') return { status: 'pass' };
+    if (r.kind === 'unsupported') return { status: 'unsupported', reason: r.reason };
     if (r.kind === 'failed') return { status: 'fail', message: `${impl.name} failed instead of rejecting: ${r.error}`, cases: [broken] };
-    return {
-      status: 'fail',
-      message: `${impl.name} returned shape [${r.shape.join(', ')}] for a call the convention rejects (${how}): ${'error' in ref ? ref.error : ''}`,
-      cases: [broken],
-    };
+    const refused = `a call the convention rejects (${how}: ${'error' in ref ? ref.error : ''})`;
+    const garbage = garbageIn(call, r);
+    if (garbage) return { status: 'fail', message: `${impl.name} returned ${garbage} for ${refused}`, cases: [broken] };
+    return { status: 'lenient', message: `${impl.name} accepted ${refused} and returned shape [${r.shape.join(', ')}]`, cases: [broken] };
   },
 };
+
+/** What makes an answer to a rejected call garbage rather than a lenient computation. */
+function garbageIn(call: OracleCall, r: { shape: readonly number[]; data: ArrayLike<number> }): string | undefined {
+  const x = call.inputs[inputName(call.framework)]!;
+  if (r.shape.length !== x.shape.length) return `an output of rank ${r.shape.length} (shape [${r.shape.join(', ')}]) from an input of rank ${x.shape.length}`;
+  const n = r.shape.reduce((a, b) => a * b, 1);
+  if (r.data.length !== n) return `${r.data.length} values for shape [${r.shape.join(', ')}] (needs ${n})`;
+  const finiteIn = Object.values(call.inputs).every((t) => t.data.every(Number.isFinite));
+  const bad = Array.prototype.findIndex.call(r.data, (v: number) => !Number.isFinite(v));
+  if (finiteIn && bad >= 0) return `${r.data[bad]} at output[${bad}] from finite inputs`;
+  return undefined;
+}

@@ -68,6 +68,7 @@ const cell = (oracle: string, property: string, o: Partial<CellReport>): CellRep
   failed: 0,
   known: 0,
   unsupported: 0,
+  lenient: 0,
   knownIds: [],
   ms: 0,
   ...o,
@@ -100,6 +101,7 @@ function fixture(): RunReport {
       failed: cells.filter((c) => c.failed > 0).length,
       known: cells.reduce((s, c) => s + c.known, 0),
       unsupported: cells.reduce((s, c) => s + c.unsupported, 0),
+      lenient: cells.reduce((s, c) => s + c.lenient, 0),
     },
   };
 }
@@ -306,9 +308,28 @@ describe('renderJunit', () => {
 
     const known = cases[1]!;
     expect(child(known, 'failure')).toBeUndefined();
-    expect(child(known, 'system-out')!.text).toContain('cases=52 passed=49 failed=0 known=3 unsupported=0 seed=1234567');
+    expect(child(known, 'system-out')!.text).toContain('cases=52 passed=49 failed=0 known=3 unsupported=0 lenient=0 seed=1234567');
     expect(child(known, 'system-out')!.text).toContain('ort-conv-same-dilation');
     expect(props(suites[0]!)).toMatchObject({ seed: '1234567', shard: '1/1', cases: '193', passed: '183', known: '3', unsupported: '6' });
+  });
+
+  it('reports a lenient cell as passing, with its count and first lenient call', () => {
+    const lenientCase: CaseJson = { framework: 'onnx', op: 'Conv', attrs: { pads: [-1, 0] }, inputs: { X: { shape: [1, 1, 3], data: [1, 2, 3] }, W: { shape: [1, 1, 1], data: [1] } } };
+    const message = 'my-conv accepted a call the convention rejects (negative-pads: onnx.Conv: pads must be >= 0, got [-1, 0]) and returned shape [1, 1, 2]';
+    const base = fixture();
+    const cells = [cell('my-conv', 'validity', { cases: 30, passed: 20, unsupported: 6, lenient: 4, lenientExample: { message, cases: [lenientCase] } })];
+    const r: RunReport = { ...base, cells, totals: { cases: 30, failed: 0, known: 0, unsupported: 6, lenient: 4 } };
+    const doc = parseXml(renderJunit(r));
+    expect(doc.attrs).toMatchObject({ tests: '1', failures: '0' });
+    const tc = all(doc, 'testcase')[0]!;
+    expect(child(tc, 'failure')).toBeUndefined();
+    expect(props(tc)).toMatchObject({ lenient: '4' });
+    expect(child(tc, 'system-out')!.text).toContain(`lenient: ${message}\n  case: ${JSON.stringify(lenientCase)}`);
+    expect(JSON.parse(renderJson(r)).cells[0]).toMatchObject({ lenient: 4, lenientExample: { message, cases: [lenientCase] } });
+    const html = renderHtml(r);
+    expect(html).toContain('<th class="n">lenient</th>');
+    expect(html).toContain('<td class="n">4</td>');
+    expect(html).toContain('pads must be &gt;= 0');
   });
 
   it('survives a failure message with every awkward character', () => {
@@ -547,7 +568,7 @@ function edgeReport(): RunReport {
     implementation: { name: 'my-conv', path: './adapters/my-conv.js', framework: 'tf', ops: ['conv2d', 'conv2d_transpose'] },
     cells,
     knownFindings: [],
-    totals: { cases: 50, failed: 7, known: 0, unsupported: 0 },
+    totals: { cases: 50, failed: 7, known: 0, unsupported: 0, lenient: 0 },
   };
 }
 

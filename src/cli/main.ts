@@ -56,6 +56,7 @@ program
   .option('--no-regressions', 'save nothing')
   .option('--report <format>', 'also write the run as json, junit or html (with --out)')
   .option('--out <file>', 'where the report is written')
+  .option('--strict', 'accepting a call the convention rejects is a failure (default: counted as lenient)')
   .action(async (a: RunArgs) => {
     process.exitCode = await runCommand(a);
   });
@@ -71,7 +72,11 @@ program
 program
   .command('validate')
   .description('check your own convolution: every property that applies to the ops your adapter declares; exit 1 on a failure')
-  .requiredOption('--impl <path>', 'a module whose default export is { name, framework, ops, run(case) }')
+  .option('--impl <path>', 'a module whose default export is { name, framework, ops, run(case) } (or a function of the options returning one); it is imported and executed, in a child process')
+  .option('--cmd <command line>', 'a program on the process protocol (docs/protocol.md), run through /bin/sh')
+  .option('--impl-option <k=v>', 'an option for the adapter (passed to its default export) or the program ($CONVCHECK_OPTIONS); repeatable', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--timeout <t>', 'per-call timeout: an implementation that takes longer is killed and restarted', '30s')
+  .option('--strict', 'accepting a call the convention rejects is a failure (default: counted as lenient)')
   .option('--runs <n>', 'generated inputs per property', '200')
   .option('--seed <s>', 'seed (default: $CONVCHECK_SEED, else the clock); always printed')
   .option('--time-budget <t>', 'total time for the search', '60s')

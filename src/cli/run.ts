@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { ORACLE_NAMES } from '../../oracles/registry.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { runSuite, type CellResult, type RunOptions } from '../runner/run.js';
-import { failureReport, knownReport, summaryTable } from '../runner/table.js';
+import { failureReport, knownReport, lenientReport, summaryTable } from '../runner/table.js';
 import { defaultSeed, parseShard } from '../runner/seeds.js';
 import { buildReport } from '../runner/report.js';
 import { REPORT_FORMATS, writeReport } from '../report/index.js';
@@ -21,6 +21,7 @@ export interface RunArgs {
   regressions?: string | false;
   report?: string;
   out?: string;
+  strict?: boolean;
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -69,6 +70,7 @@ export function runOptions(a: RunArgs): RunOptions {
     shard,
     regressionsDir: a.regressions === false ? null : (a.regressions ?? 'regressions'),
     ...(a.path !== undefined ? { path: a.path } : {}),
+    ...(a.strict ? { strict: true } : {}),
   };
 }
 
@@ -105,6 +107,8 @@ export async function runCommand(a: RunArgs): Promise<number> {
   out.write('\n' + summaryTable(cells) + '\n');
   const known = knownReport(cells);
   if (known) out.write('\n' + known + '\n');
+  const lenient = lenientReport(cells);
+  if (lenient) out.write('\n' + lenient + '\n');
   const failed = cells.filter((c) => c.failed > 0);
   for (const c of failed) out.write('\n' + failureReport(c) + '\n');
   const unavailable = [...new Set(cells.filter((c) => c.status === 'unavailable').map((c) => c.oracle))];

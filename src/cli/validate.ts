@@ -1,18 +1,24 @@
 /**
- * `convcheck validate --impl PATH`: every applicable property against a user's adapter.
+ * `convcheck validate --impl PATH | --cmd "COMMAND LINE"`: every applicable property against a
+ * user's implementation, run out of process (src/validate/isolated.ts).
  */
 import { PROPERTIES } from '../../properties/index.js';
 import { buildReport } from '../runner/report.js';
 import { defaultSeed } from '../runner/seeds.js';
-import { summaryTable } from '../runner/table.js';
+import { lenientReport, summaryTable } from '../runner/table.js';
 import { writeReport } from '../report/index.js';
-import { AdapterError, loadAdapter } from '../validate/adapter.js';
+import { AdapterError } from '../validate/adapter.js';
+import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
 import { parseDuration, UsageError } from './run.js';
 import type { Regression } from '../runner/regressions.js';
 
 export interface ValidateArgs {
-  impl: string;
+  impl?: string;
+  cmd?: string;
+  implOption?: string[];
+  timeout?: string;
+  strict?: boolean;
   runs?: string;
   seed?: string;
   timeBudget?: string;
@@ -43,7 +49,26 @@ function printFailure(f: Regression): void {
   if (f.replay) w.write(`  replay: ${f.replay.command}\n`);
 }
 
+/** A word for /bin/sh: single-quoted unless it is plainly safe. */
+export function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `--impl-option k=v` values as an object; a repeated key is a usage error. */
+export function parseImplOptions(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of list) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`--impl-option must look like key=value, got ${JSON.stringify(kv)}`);
+    const k = kv.slice(0, i);
+    if (Object.hasOwn(out, k)) throw new UsageError(`--impl-option ${k} is given twice`);
+    out[k] = kv.slice(i + 1);
+  }
+  return out;
+}
+
 export async function validateCommand(a: ValidateArgs): Promise<number> {
+  if ((a.impl === undefined) === (a.cmd === undefined)) throw new UsageError('give exactly one of --impl PATH (an adapter module) or --cmd "COMMAND LINE" (a program on the process protocol)');
   if (a.report !== undefined && !FORMATS.includes(a.report as never)) throw new UsageError(`--report must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(a.report)}`);
   if (a.report !== undefined && !a.out) throw new UsageError('--report needs --out FILE');
   const seed = a.seed !== undefined ? Number(a.seed) : defaultSeed();
@@ -54,39 +79,56 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   const properties = a.properties ? a.properties.split(',').map((s) => s.trim()) : all;
   for (const p of properties) if (!all.includes(p)) throw new UsageError(`unknown property ${JSON.stringify(p)} (known: ${all.join(', ')})`);
   if (a.path !== undefined && properties.length !== 1) throw new UsageError('--path replays one counterexample: give exactly one --properties');
-  let adapter;
+  const timeoutMs = parseDuration(a.timeout ?? '30s');
+  if (!(timeoutMs > 0)) throw new UsageError('--timeout must be positive');
+  const implOptions = a.implOption ?? [];
+  const options = parseImplOptions(implOptions);
+  const source: ImplSource = a.impl !== undefined ? { module: a.impl, options } : { command: a.cmd!, options };
+  const where = a.impl !== undefined ? `--impl ${shellWord(a.impl)}` : `--cmd ${shellWord(a.cmd!)}`;
+  const replayBase = ['convcheck validate', where, ...implOptions.map((kv) => `--impl-option ${shellWord(kv)}`), ...(a.timeout ? [`--timeout ${shellWord(a.timeout)}`] : [])].join(' ');
+  const started = new Date();
+  let declared: { name: string; framework: string; ops: readonly string[] } | undefined;
+  let v;
   try {
-    adapter = await loadAdapter(a.impl);
+    v = await validate(
+      source,
+      {
+        runs,
+        seed,
+        timeBudgetMs: parseDuration(a.timeBudget ?? '60s'),
+        properties,
+        timeoutMs,
+        ...(a.strict ? { strict: true } : {}),
+        ...(a.path !== undefined ? { path: a.path } : {}),
+        replayBase,
+      },
+      {
+        onImplementation: (d) => {
+          declared = d;
+          process.stderr.write(`convcheck validate: ${d.name} (${d.framework}: ${d.ops.join(', ')}), seed ${seed}\n`);
+        },
+        onCell: (c, done) => process.stderr.write(`[${done}/${properties.length}] ${c.property}: ${c.cases} cases, ${c.failed} failed${c.lenient ? `, ${c.lenient} lenient` : ''}\n`),
+      },
+    );
   } catch (e) {
     if (e instanceof AdapterError) throw new UsageError(e.message);
     throw e;
   }
-  const started = new Date();
-  process.stderr.write(`convcheck validate: ${adapter.name} (${adapter.framework}: ${adapter.ops.join(', ')}), seed ${seed}\n`);
-  const v = await validate(
-    adapter,
-    {
-      runs,
-      seed,
-      timeBudgetMs: parseDuration(a.timeBudget ?? '60s'),
-      properties,
-      ...(a.path !== undefined ? { path: a.path } : {}),
-      replayBase: `convcheck validate --impl ${a.impl}`,
-    },
-    { onCell: (c, done) => process.stderr.write(`[${done}/${properties.length}] ${c.property}: ${c.cases} cases, ${c.failed} failed\n`) },
-  );
   process.stdout.write('\n' + summaryTable(v.cells) + '\n');
+  const lenient = lenientReport(v.cells);
+  if (lenient) process.stdout.write('\n' + lenient + '\n');
   for (const c of v.cells) if (c.failure) printFailure(c.failure);
+  for (const p of v.problems) if (!/: failed$/.test(p)) process.stdout.write(`\nPROBLEM ${p}\n`);
   if (a.report && a.out) {
     const report = buildReport('validate', v.cells, {
       seed,
       shard: '1/1',
       startedAt: started,
-      implementation: { name: adapter.name, path: a.impl, framework: adapter.framework, ops: adapter.ops },
+      implementation: { name: v.name, path: a.impl ?? a.cmd!, framework: declared?.framework ?? '', ops: declared?.ops ?? [] },
     });
     writeReport(a.report as (typeof FORMATS)[number], report, a.out);
     process.stderr.write(`report: ${a.out}\n`);
   }
-  process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${adapter.name}; seed ${seed}\n`);
+  process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${v.name}; seed ${seed}\n`);
   return v.ok ? 0 : 1;
 }

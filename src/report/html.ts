@@ -134,7 +134,7 @@ function header(r: RunReport): string {
       r.totals.known,
       'known',
       r.totals.known ? 'known' : '',
-    )}${total(r.totals.unsupported, 'unsupported')}${total(`${r.cells.length - skipped}/${r.cells.length}`, 'cells ran')}
+    )}${total(r.totals.unsupported, 'unsupported')}${total(r.totals.lenient, 'lenient')}${total(`${r.cells.length - skipped}/${r.cells.length}`, 'cells ran')}
   </div>
 </header>`;
 }
@@ -145,17 +145,18 @@ function summaryTable(r: RunReport, failureIds: Map<CellReport, number>): string
   for (const [oracle, cells] of groupByOracle(r.cells)) {
     cells.forEach((c, i) => {
       const cls = [isFailed(c) ? 'row-fail' : '', isSkipped(c) ? 'row-skip' : '', i === 0 ? 'first-of-oracle' : ''].filter(Boolean).join(' ');
-      const note = [c.note ? h(c.note) : '', c.knownIds.length ? c.knownIds.map((k) => `<code>${h(k)}</code>`).join(', ') : ''].filter(Boolean).join('<br>');
+      const lenient = c.lenientExample ? `lenient: ${h(c.lenientExample.message)}${c.lenientExample.cases.map((cs) => `<br><code>${h(JSON.stringify(cs))}</code>`).join('')}` : '';
+      const note = [c.note ? h(c.note) : '', c.knownIds.length ? c.knownIds.map((k) => `<code>${h(k)}</code>`).join(', ') : '', lenient].filter(Boolean).join('<br>');
       rows.push(
         `<tr class="${cls}" data-oracle="${h(oracle)}" data-property="${h(c.property)}" data-status="${cellStatus(c)}">` +
           `<td class="key${i > 0 ? ' repeat' : ''}">${h(oracle)}</td><td class="key">${h(c.property)}</td><td>${statusChip(c, failureIds.get(c))}</td>` +
-          `${num(c.cases)}${num(c.passed)}${num(c.failed, 'failed-count')}${num(c.known)}${num(c.unsupported)}` +
+          `${num(c.cases)}${num(c.passed)}${num(c.failed, 'failed-count')}${num(c.known)}${num(c.unsupported)}${num(c.lenient)}` +
           `<td class="n">${c.status === 'ran' ? h(formatDuration(c.ms)) : ''}</td><td class="note">${note}</td></tr>`,
       );
     });
   }
   return `<table class="summary" id="summary-table">
-<thead><tr><th>oracle</th><th>property</th><th>status</th><th class="n">cases</th><th class="n">passed</th><th class="n">failed</th><th class="n">known</th><th class="n">unsupported</th><th class="n">time</th><th>note</th></tr></thead>
+<thead><tr><th>oracle</th><th>property</th><th>status</th><th class="n">cases</th><th class="n">passed</th><th class="n">failed</th><th class="n">known</th><th class="n">unsupported</th><th class="n">lenient</th><th class="n">time</th><th>note</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
@@ -222,7 +223,7 @@ function failureSection(c: CellReport, k: number): string {
     } else facts.push(['shapes', `expected [${f.expected.shape.join(', ')}], actual [${f.actual.shape.join(', ')}]: <b>they differ</b>`]);
     facts.push(['output shape', `[${f.expected.shape.join(', ')}] (${h(layout.labels.join(' '))})`]);
   }
-  facts.push(['cell', `${plural(c.cases, 'case')} before shrinking: ${c.passed} passed, ${c.known} known, ${c.unsupported} unsupported`]);
+  facts.push(['cell', `${plural(c.cases, 'case')} before shrinking: ${c.passed} passed, ${c.known} known, ${c.unsupported} unsupported, ${c.lenient} lenient`]);
   if (!f) {
     return `<section class="failure" id="failure-${k}" data-oracle="${h(c.oracle)}" data-property="${h(c.property)}">
 <h3><span class="chip fail">FAIL</span> ${h(c.oracle)} · ${h(c.property)}</h3>

@@ -13,7 +13,7 @@ const KEY_ORDER = [
   // implementation
   'name', 'path', 'framework', 'ops',
   // cell
-  'oracle', 'property', 'status', 'cases', 'passed', 'failed', 'known', 'unsupported', 'knownIds', 'ms', 'note', 'failure',
+  'oracle', 'property', 'status', 'cases', 'passed', 'failed', 'known', 'unsupported', 'lenient', 'lenientExample', 'knownIds', 'ms', 'note', 'failure',
   // failure (Regression)
   'message', 'ratio', 'replay', 'expected', 'actual', 'input', 'found', 'file',
   // replay

@@ -63,7 +63,7 @@ export const isSkipped = (c: CellReport) => c.status !== 'ran';
 export const isFailed = (c: CellReport) => c.status === 'ran' && c.failed > 0;
 
 function counts(c: CellReport): string {
-  return `cases=${c.cases} passed=${c.passed} failed=${c.failed} known=${c.known} unsupported=${c.unsupported}`;
+  return `cases=${c.cases} passed=${c.passed} failed=${c.failed} known=${c.known} unsupported=${c.unsupported} lenient=${c.lenient}`;
 }
 
 function failureText(c: CellReport): string {
@@ -89,6 +89,7 @@ function testcase(r: RunReport, c: CellReport, ind: string): string {
     ['failed', c.failed],
     ['known', c.known],
     ['unsupported', c.unsupported],
+    ['lenient', c.lenient],
     ['seed', r.seed],
   ];
   if (c.knownIds.length) props.push(['knownIds', c.knownIds.join(',')]);
@@ -105,6 +106,7 @@ function testcase(r: RunReport, c: CellReport, ind: string): string {
   const sysout = [`${counts(c)} seed=${r.seed} shard=${r.shard}`];
   if (c.knownIds.length) sysout.push(`known findings hit: ${c.knownIds.join(', ')}`);
   if (c.note && !isFailed(c) && !isSkipped(c)) sysout.push(c.note);
+  if (c.lenientExample) sysout.push(`lenient: ${c.lenientExample.message}`, ...c.lenientExample.cases.map((cs) => `  case: ${JSON.stringify(cs)}`));
   out.push(`${ind}  <system-out>${escapeXmlText(sysout.join('\n'))}</system-out>`);
   out.push(`${ind}</testcase>`);
   return out.join('\n');
@@ -145,6 +147,7 @@ export function renderJunit(r: RunReport): string {
       ['passed', cells.reduce((s, c) => s + c.passed, 0)],
       ['known', cells.reduce((s, c) => s + c.known, 0)],
       ['unsupported', cells.reduce((s, c) => s + c.unsupported, 0)],
+      ['lenient', cells.reduce((s, c) => s + c.lenient, 0)],
     ];
     if (r.implementation) {
       props.push(['implementation', r.implementation.name], ['implementation.path', r.implementation.path], ['framework', r.implementation.framework]);

@@ -33,7 +33,8 @@ export async function replayAll(paths: readonly string[]): Promise<ReplayResult[
         continue;
       }
       const v = await propertyByName(r.property).check(o.impl, r.input);
-      if (v.status === 'fail') {
+      // A saved lenient call (from a --strict run) that is still accepted still shows its finding.
+      if (v.status === 'fail' || v.status === 'lenient') {
         const k = knownFinding(r.oracle, v.cases);
         out.push({ file, regression: r, outcome: 'fails', ...(k ? { known: k.id } : {}), message: v.message });
       } else out.push({ file, regression: r, outcome: v.status === 'pass' ? 'passes' : 'unsupported', message: v.status === 'unsupported' ? v.reason : 'holds' });

@@ -5,6 +5,7 @@
 import { KNOWN } from '../../oracles/known.js';
 import type { CellResult } from './run.js';
 import type { Regression } from './regressions.js';
+import type { CaseJson } from '../case/case.js';
 
 export interface CellReport {
   readonly oracle: string;
@@ -15,6 +16,9 @@ export interface CellReport {
   readonly failed: number;
   readonly known: number;
   readonly unsupported: number;
+  /** Calls the convention rejects that were accepted with a well-formed answer (not a failure unless --strict). */
+  readonly lenient: number;
+  readonly lenientExample?: { readonly message: string; readonly cases: readonly CaseJson[] };
   readonly knownIds: string[];
   readonly ms: number;
   readonly note?: string;
@@ -32,7 +36,7 @@ export interface RunReport {
   readonly durationMs: number;
   readonly cells: readonly CellReport[];
   readonly knownFindings: ReadonlyArray<{ readonly id: string; readonly summary: string; readonly upstream?: string }>;
-  readonly totals: { readonly cases: number; readonly failed: number; readonly known: number; readonly unsupported: number };
+  readonly totals: { readonly cases: number; readonly failed: number; readonly known: number; readonly unsupported: number; readonly lenient: number };
 }
 
 export function buildReport(
@@ -58,6 +62,8 @@ export function buildReport(
       failed: c.failed,
       known: c.known,
       unsupported: c.unsupported,
+      lenient: c.lenient,
+      ...(c.lenientExample ? { lenientExample: c.lenientExample } : {}),
       knownIds: [...c.knownIds],
       ms: c.ms,
       ...(c.note ? { note: c.note } : {}),
@@ -69,6 +75,7 @@ export function buildReport(
       failed: cells.filter((c) => c.failed > 0).length,
       known: cells.reduce((s, c) => s + c.known, 0),
       unsupported: cells.reduce((s, c) => s + c.unsupported, 0),
+      lenient: cells.reduce((s, c) => s + c.lenient, 0),
     },
   };
 }

@@ -10,6 +10,8 @@ import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import type { Property, Verdict } from '../../properties/property.js';
 import { jsonNumber } from '../case/io.js';
+import type { CaseJson } from '../case/case.js';
+import { describeThrown } from '../../oracles/types.js';
 import { openImplementation } from './implementations.js';
 import { saveRegression, type Regression } from './regressions.js';
 import { cellSeed, type Shard } from './seeds.js';
@@ -29,6 +31,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** How replay commands start, for a given implementation; default `convcheck run --oracles NAME`. */
   readonly replayBase?: (impl: string) => string;
+  /** Leniency (accepting a call the convention rejects) is a failure instead of its own count. */
+  readonly strict?: boolean;
 }
 
 export interface CellResult {
@@ -40,6 +44,10 @@ export interface CellResult {
   failed: number;
   known: number;
   unsupported: number;
+  /** Calls the convention rejects that the implementation accepted with a well-formed answer. */
+  lenient: number;
+  /** The first of them, shown in reports. */
+  lenientExample?: { readonly message: string; readonly cases: readonly CaseJson[] };
   readonly knownIds: Set<string>;
   failure?: Regression & { file?: string };
   note?: string;
@@ -63,7 +71,8 @@ export function replayCommand(o: RunOptions, oracle: string, property: string, p
   const base = o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`;
   // The seed alone replays the search and its shrinking exactly; fast-check's path (kept in the
   // regression file) skips the search, but shrinking long arrays makes it too long to print.
-  return path.length <= 120 ? `${base} --properties ${property} --seed ${o.seed}${shard} --path ${path}` : `${base} --properties ${property} --seed ${o.seed}${shard}`;
+  const strict = o.strict ? ' --strict' : '';
+  return path && path.length <= 120 ? `${base} --properties ${property} --seed ${o.seed}${shard}${strict} --path ${path}` : `${base} --properties ${property} --seed ${o.seed}${shard}${strict}`;
 }
 
 export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<CellResult[]> {
@@ -106,7 +115,7 @@ export async function runImplementation(o: Omit<RunOptions, 'oracles'>, impl: Im
 }
 
 function emptyCell(oracle: string, property: string, status: CellResult['status'], note?: string): CellResult {
-  return { oracle, property, status, cases: 0, passed: 0, failed: 0, known: 0, unsupported: 0, knownIds: new Set(), ms: 0, ...(note ? { note } : {}) };
+  return { oracle, property, status, cases: 0, passed: 0, failed: 0, known: 0, unsupported: 0, lenient: 0, knownIds: new Set(), ms: 0, ...(note ? { note } : {}) };
 }
 
 async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number): Promise<CellResult> {
@@ -116,32 +125,54 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   const cell = emptyCell(impl.name, prop.name, 'ran');
   let shrinking = false;
   const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
-  const details = await fc.check(
-    fc.asyncProperty(arb, async (input) => {
-      const v = await prop.check(impl, input);
-      if (v.status === 'fail') {
-        const k = knownFinding(impl.name, v.cases);
-        if (k) {
-          if (!shrinking) {
-            cell.cases++;
-            cell.known++;
-            cell.knownIds.add(k.id);
-          }
-          return true;
-        }
+  // The time budget interrupts a check in flight; it still ends (every implementation has its own
+  // per-call timeout), and a failure it finds after the interrupt is reported, not lost.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  let finished = false;
+  let late: { input: unknown; verdict: Verdict & { status: 'fail' } } | undefined;
+  const judge = async (input: unknown): Promise<boolean> => {
+    let v = await checked(prop, impl, input);
+    if (v.status === 'lenient') {
+      if (!o.strict) {
         if (!shrinking) {
           cell.cases++;
-          cell.failed++;
-          shrinking = true;
+          cell.lenient++;
+          cell.lenientExample ??= { message: v.message, cases: v.cases };
         }
-        throw new VerdictError(v);
+        return true;
+      }
+      v = { status: 'fail', message: `lenient (a failure with --strict): ${v.message}`, cases: v.cases };
+    }
+    if (v.status === 'fail') {
+      const k = knownFinding(impl.name, v.cases);
+      if (k) {
+        if (!shrinking) {
+          cell.cases++;
+          cell.known++;
+          cell.knownIds.add(k.id);
+        }
+        return true;
       }
       if (!shrinking) {
         cell.cases++;
-        if (v.status === 'pass') cell.passed++;
-        else cell.unsupported++;
+        cell.failed++;
+        shrinking = true;
       }
-      return true;
+      if (finished) late ??= { input, verdict: v };
+      throw new VerdictError(v);
+    }
+    if (!shrinking) {
+      cell.cases++;
+      if (v.status === 'pass') cell.passed++;
+      else cell.unsupported++;
+    }
+    return true;
+  };
+  const details = await fc.check(
+    fc.asyncProperty(arb, (input) => {
+      const p = judge(input);
+      inFlight = p.catch(() => undefined);
+      return p;
     }),
     {
       seed,
@@ -149,20 +180,26 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
       ...(o.path ? { path: o.path } : { interruptAfterTimeLimit: budgetMs, markInterruptAsFailure: false }),
     },
   );
-  if (details.failed && details.counterexample) {
-    const input = details.counterexample[0];
+  finished = true;
+  await inFlight;
+  const found =
+    details.failed && details.counterexample
+      ? { input: details.counterexample[0], error: details.errorInstance, path: details.counterexamplePath ?? '' }
+      : late && { input: late.input, error: new VerdictError(late.verdict), path: '' };
+  if (found) {
+    const input = found.input;
     // Re-check the shrunk input for its verdict (the error thrown carries the same one).
     // Anything else thrown is a crash inside a property: report it, never re-run it unguarded.
     const v: Verdict =
-      details.errorInstance instanceof VerdictError
-        ? details.errorInstance.verdict
-        : { status: 'fail', message: `${prop.name} crashed: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`, cases: [] };
+      found.error instanceof VerdictError
+        ? found.error.verdict
+        : { status: 'fail', message: `${prop.name} crashed: ${describeThrown(found.error)}`, cases: [] };
     const fail = v.status === 'fail' ? v : undefined;
-    const path = details.counterexamplePath ?? '';
+    const path = found.path;
     const failure: Regression & { file?: string } = {
       oracle: impl.name,
       property: prop.name,
-      message: fail?.message ?? String(details.errorInstance),
+      message: fail?.message ?? describeThrown(found.error),
       ...(fail?.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
       replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: seed, path, command: replayCommand(o, impl.name, prop.name, path) },
       input,
@@ -179,6 +216,18 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   }
   cell.ms = Date.now() - started;
   return cell;
+}
+
+/**
+ * The property's verdict; an exception out of a check (user code throwing something unprintable,
+ * a bug in a property) is a failing verdict, never a pass or a lost count.
+ */
+async function checked(prop: Property<unknown>, impl: Implementation, input: unknown): Promise<Verdict> {
+  try {
+    return await prop.check(impl, input);
+  } catch (e) {
+    return { status: 'fail', message: `${prop.name} crashed: ${describeThrown(e)}`, cases: [] };
+  }
 }
 
 function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): { shape: number[]; data: Array<number | string> } {

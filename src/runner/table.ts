@@ -9,7 +9,7 @@ function pad(s: string, n: number, right = false): string {
 }
 
 export function summaryTable(cells: readonly CellResult[]): string {
-  const head = ['oracle', 'property', 'cases', 'passed', 'failed', 'known', 'unsupported', 'note'];
+  const head = ['oracle', 'property', 'cases', 'passed', 'failed', 'known', 'unsupported', 'lenient', 'note'];
   const rows = cells.map((c) => [
     c.oracle,
     c.property,
@@ -18,10 +18,11 @@ export function summaryTable(cells: readonly CellResult[]): string {
     String(c.failed),
     String(c.known),
     String(c.unsupported),
+    String(c.lenient),
     c.status === 'unavailable' ? 'UNAVAILABLE' : c.status === 'not-applicable' ? 'n/a' : [...c.knownIds].join(', '),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((v, i) => pad(v, widths[i]!, i >= 2 && i <= 6)).join('  ').trimEnd();
+  const line = (r: string[]) => r.map((v, i) => pad(v, widths[i]!, i >= 2 && i <= 7)).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -35,6 +36,14 @@ export function failureReport(c: CellResult): string {
   if (f.replay) lines.push(`  replay: ${f.replay.command}`);
   if (f.file) lines.push(`  saved: ${f.file}`);
   return lines.join('\n');
+}
+
+/** The first lenient call of each cell: accepted although the convention rejects it. */
+export function lenientReport(cells: readonly CellResult[]): string {
+  return cells
+    .filter((c) => c.lenientExample)
+    .map((c) => [`lenient ${c.oracle} · ${c.property} (${c.lenient}×, a failure with --strict): ${c.lenientExample!.message}`, ...c.lenientExample!.cases.map((cs) => `  case: ${JSON.stringify(cs)}`)].join('\n'))
+    .join('\n');
 }
 
 export function knownReport(cells: readonly CellResult[]): string {

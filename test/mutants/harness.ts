@@ -41,7 +41,7 @@ export async function detect(adapter: Adapter, seed: number, o: DetectOptions = 
   const cells: CellResult[] = [];
   const t0 = performance.now();
   for (const [index, property] of PROPERTY_ORDER.entries()) {
-    const validation = await validate(adapter, { seed, runs: o.runs ?? RUNS, timeBudgetMs: per, properties: [property], regressionsDir: null });
+    const validation = await validate(adapter, { seed, runs: o.runs ?? RUNS, timeBudgetMs: per, properties: [property], regressionsDir: null, strict: true });
     const cell = validation.cells[0]!;
     cells.push(cell);
     if (!validation.ok) return { validation, caught: cell, index, cells, ms: performance.now() - t0 };
@@ -76,7 +76,8 @@ export async function timeToFirstFailure(adapter: Adapter, property: string, see
   await fc.check(
     fc.asyncProperty(arb, async (input) => {
       cases++;
-      return (await prop.check(impl, input)).status !== 'fail';
+      const status = (await prop.check(impl, input)).status;
+      return status !== 'fail' && status !== 'lenient'; // as validate --strict
     }),
     { seed: cellSeed(seed, { index: 1, count: 1 }, impl.name, property), numRuns: o.runs ?? RUNS, interruptAfterTimeLimit: per, markInterruptAsFailure: false, endOnFailure: true },
   );
