@@ -54,6 +54,8 @@ export class IsolatedOracle implements Oracle {
   info: BackendInfo | undefined;
   /** Hosts killed on purpose (timeout, close): their exit is no news. */
   private readonly killed = new WeakSet<ChildProcess>();
+  /** Hosts asked to close: only a clean exit (code 0, no incident) is no news. */
+  private readonly closing = new WeakSet<ChildProcess>();
   /** Process groups each host's backend started; killed with the host. */
   private readonly groups = new WeakMap<ChildProcess, Set<number>>();
   /** What went wrong in a host while no call was waiting: the next call fails with it. */
@@ -122,7 +124,8 @@ export class IsolatedOracle implements Oracle {
           this.starting = undefined;
         }
         resolve(why);
-        if (!this.failAll(child, why) && ready && !this.killed.has(child)) this.incident ??= `${why} (after its last answer)`;
+        const clean = this.killed.has(child) || (this.closing.has(child) && code === 0 && incident === undefined);
+        if (!this.failAll(child, why) && ready && !clean) this.incident ??= `${why} (after its last answer)`;
       });
     });
     child.on('message', (m: { id?: number; result?: OracleResult; incident?: string; spawned?: number }) => {
@@ -184,15 +187,16 @@ export class IsolatedOracle implements Oracle {
     return any;
   }
 
+  /**
+   * Asks the host to close and waits for its exit. A host that is already dying (its exit not yet
+   * seen) is waited for too, so that an unclean end after the last answer is recorded.
+   */
   async close(): Promise<void> {
     const child = this.child;
     this.child = undefined;
     this.starting = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null || !child.connected) {
-      if (child) this.kill(child);
-      return;
-    }
-    this.killed.add(child);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return; // its exit is handled
+    this.closing.add(child);
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
         this.kill(child);
@@ -202,14 +206,8 @@ export class IsolatedOracle implements Oracle {
         clearTimeout(t);
         resolve();
       });
-      // The host may die between the check and the send: a failed send is a closed host.
-      child.send('close', (err) => {
-        if (err) {
-          this.kill(child);
-          clearTimeout(t);
-          resolve();
-        }
-      });
+      // A failed send means the host is dying on its own: its exit ends the wait.
+      if (child.connected) child.send('close', () => {});
     });
   }
 }

@@ -23,6 +23,7 @@ export { referenceImpl, type Implementation } from '../properties/implementation
 export { errorBound, compareTo } from '../properties/tolerance.js';
 export { adapterImplementation, checkAdapter, loadAdapter, type Adapter } from './validate/adapter.js';
 export { validate, type ValidateOptions, type Validation } from './validate/validate.js';
+export type { ImplSource } from './validate/isolated.js';
 export { translate, toPython, NotExpressible, type Translation } from './translate/index.js';
 
 /** A failing verdict as an exception with the counterexample cases in its message. */

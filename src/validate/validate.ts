@@ -83,11 +83,14 @@ export async function validate(target: Adapter | Implementation | ImplSource | s
       impl,
       hooks,
     );
+    // Closing waits for the host's exit: one that died after its last answer is a problem too.
+    await opened?.close();
     const problems = cells.map(cellProblem).filter((p): p is string => p !== undefined);
     const late = opened?.takeIncident();
     if (late !== undefined) problems.push(late);
     return { ok: problems.length === 0, seed, cells, problems, name: impl.name };
-  } finally {
+  } catch (e) {
     await opened?.close();
+    throw e;
   }
 }

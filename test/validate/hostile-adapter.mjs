@@ -52,6 +52,10 @@ const MODES = {
     return example.run(c);
   },
   segv: () => process.kill(process.pid, 'SIGSEGV'),
+  'late-exit': (c) => {
+    setImmediate(() => process.exit(3)); // after the answer has gone
+    return example.run(c);
+  },
   fpe: () => process.kill(process.pid, 'SIGFPE'),
   'hang-stride0': (c) => (stride0(c) ? new Promise(() => {}) : example.run(c)),
   lenient: lenientConv,

@@ -98,6 +98,16 @@ describe('validate() in process counts exceptions as failures', () => {
     expect(v.cells[0]!.failure!.message).toMatch(/differential crashed: an unprintable object/);
   });
 
+  it('a host that dies after answering fails the next call, or the validation after the last one', async () => {
+    const v = await validate({ module: ADAPTER, options: { mode: 'late-exit' } }, { seed: 3, runs: 1, timeBudgetMs: 3000, timeoutMs: 2000, properties: ['differential'] });
+    expect(v.ok).toBe(false);
+    expect(v.cells[0]!.failed).toBe(0); // its one call was answered...
+    expect(v.problems).toEqual([expect.stringMatching(/^adapter: host exited \(code 3\) \(after its last answer\)$/)]); // ...then the host died
+    const more = await validate({ module: ADAPTER, options: { mode: 'late-exit' } }, { seed: 3, runs: 20, timeBudgetMs: 5000, timeoutMs: 2000, properties: ['differential'] });
+    expect(more.ok).toBe(false);
+    expect(more.cells[0]!.failure!.message).toMatch(/hostile-late-exit failed: adapter: host exited \(code 3\)/);
+  });
+
   it('a module path runs out of process, with its options', async () => {
     const v = await validate({ module: ADAPTER, options: { mode: 'exit0' } }, { seed: 3, runs: 20, timeBudgetMs: 3000, timeoutMs: 1000, properties: ['differential'] });
     expect(v.ok).toBe(false);
