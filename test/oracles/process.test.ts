@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IsolatedOracle } from '../../oracles/isolated.js';
-import { pythonPath } from '../../oracles/process/backend.js';
+import { parseHello, pythonPath } from '../../oracles/process/backend.js';
 import type { OracleResult } from '../../oracles/types.js';
 import { parseCase } from '../../src/case/case.js';
 import { reference } from '../../src/conventions/index.js';
@@ -111,6 +111,22 @@ describe('process protocol client', () => {
     const o = new IsolatedOracle('missing', { backend: { module: './process/backend.js', options: { shell: 'no-such-convcheck-program --x' } } });
     open.push(o);
     expect(await o.start()).toMatch(/program exited \(code 127\) before its hello line: .*not found/);
+  });
+
+  it('checks the hello field by field', () => {
+    const hello = (o: object) => () => parseHello(JSON.stringify({ convcheck: 1, name: 'p', framework: 'onnx', ops: ['Conv'], ...o }));
+    expect(hello({ window: 8, capabilities: { ranks: [2], lacks: ['groups'], maxSpatial: 64 } })()).toEqual({
+      info: { name: 'p', framework: 'onnx', ops: ['Conv'], float64: false, capabilities: { ranks: [2], lacks: ['groups'], maxSpatial: 64 } },
+      window: 8,
+    });
+    expect(hello({ float64: true })().info.float64).toBe(true);
+    expect(hello({ capabilities: { lacks: ['wings'] } })).toThrow(/hello: capabilities.lacks has "wings" \(known: groups, /);
+    expect(hello({ capabilities: { ranks: [4] } })).toThrow(/capabilities.ranks must list spatial ranks 1 to 3/);
+    expect(hello({ capabilities: { colour: 'red' } })).toThrow(/unknown field capabilities.colour/);
+    expect(hello({ ops: ['conv2d'] })).toThrow(/hello: "conv2d" is not a onnx op/);
+    expect(hello({ window: 0 })).toThrow(/window must be a positive integer/);
+    expect(hello({ convcheck: 2 })).toThrow(/protocol version 1/);
+    expect(hello({ window: 1e9 })().window).toBe(4096);
   });
 
   it('argv[0] $PYTHON is $CONVCHECK_PYTHON, else the package venv, else python3', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluate, parseCase, type CaseJson } from '../../src/case/case.js';
+import { openIsolated } from '../../src/validate/isolated.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = `${ROOT}dist/src/cli/main.js`;
@@ -65,6 +66,18 @@ describe('validate --cmd', () => {
     expect(un.status).toBe(2);
     expect(un.stderr).toMatch(/cannot start python3 oracles\/testing\/fake_program.py: program: unavailable: fake: no framework here/);
   }, 240_000);
+
+  it('what a program or a module declares (ops, capabilities, float64) reaches the implementation', async () => {
+    const program = await openIsolated({ command: PY });
+    const module = await openIsolated({ module: 'test/validate/hostile-adapter.mjs', options: { mode: 'correct' } });
+    try {
+      expect(program.impl).toMatchObject({ name: 'example-python-onnx-conv', ops: [['onnx', 'Conv']], float64: true, capabilities: { dtypes: ['float32', 'float64'] } });
+      expect(module.impl).toMatchObject({ name: 'hostile-correct', ops: [['onnx', 'Conv']], float64: false, capabilities: { lacks: ['groups'] } });
+    } finally {
+      await program.close();
+      await module.close();
+    }
+  });
 
   it('--impl and --cmd together, or neither, is a usage error', () => {
     const both = spawnSync(process.execPath, [MAIN, 'validate', '--cmd', PY, '--impl', 'examples/onnx-conv-adapter.mjs'], { encoding: 'utf8', cwd: ROOT });
