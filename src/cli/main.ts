@@ -13,11 +13,14 @@ import { validateCommand, type ValidateArgs } from './validate.js';
 import { conformanceCommand, type ConformanceArgs } from '../conformance/run.js';
 import { translateCommand, type TranslateArgs } from './translate.js';
 import { diagnoseCommand, type DiagnoseArgs } from './diagnose.js';
+import { packageVersion } from './package.js';
+import { setupCommand } from './setup.js';
 
 const program = new Command();
 program
   .name('convcheck')
   .description('Property-based differential testing of convolution and transposed convolution (TF, JAX, ONNX, PyTorch conventions)')
+  .version(packageVersion(), '-V, --version', 'print the version of convcheck')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -120,6 +123,16 @@ program
   .option('--json', 'print the structured diagnosis')
   .action((a: string, b: string | undefined, o: DiagnoseArgs) => {
     process.exitCode = diagnoseCommand(a, b, o, write(process.stdout), write(process.stderr));
+  });
+
+program
+  .command('setup')
+  .description("run a set-up script shipped with convcheck for this project (e.g. tfjs-node: build TensorFlow.js's native backend against a local tensorflow wheel); without NAME, list them")
+  .argument('[name]', 'the script: tools/setup-NAME.sh')
+  .argument('[args...]', 'passed to the script (e.g. --force)')
+  .allowUnknownOption()
+  .action((name: string | undefined, args: string[]) => {
+    process.exitCode = setupCommand(name, args, write(process.stdout));
   });
 
 async function main(): Promise<void> {
