@@ -10,6 +10,7 @@ import { AdapterError, loadAdapter } from '../validate/adapter.js';
 import { validate } from '../validate/validate.js';
 import { parseDuration, UsageError } from './run.js';
 import type { Regression } from '../runner/regressions.js';
+import { formatFailure } from '../testing/format.js';
 
 export interface ValidateArgs {
   impl: string;
@@ -24,23 +25,8 @@ export interface ValidateArgs {
 
 const FORMATS = ['json', 'junit', 'html'] as const;
 
-function preview(t: { shape: number[]; data: Array<number | string> } | undefined, at: number): string {
-  if (!t) return '';
-  const lo = Math.max(0, at - 3);
-  const vals = t.data.slice(lo, lo + 8).join(', ');
-  return `[${t.shape.join(',')}] …[${lo}..]: ${vals}${t.data.length > lo + 8 ? ', …' : ''}`;
-}
-
 function printFailure(f: Regression): void {
-  const w = process.stdout;
-  w.write(`\nFAIL ${f.property}: ${f.message}\n`);
-  if (f.ratio !== undefined) w.write(`  error over bound: ${f.ratio.toPrecision(3)}\n`);
-  const idx = /element (\d+)|output\[(\d+)\]/.exec(f.message);
-  const at = idx ? Number(idx[1] ?? idx[2]) : 0;
-  if (f.expected) w.write(`  expected ${preview(f.expected, at)}\n`);
-  if (f.actual) w.write(`  actual   ${preview(f.actual, at)}\n`);
-  for (const c of f.cases) w.write(`  case: ${JSON.stringify(c)}\n`);
-  if (f.replay) w.write(`  replay: ${f.replay.command}\n`);
+  process.stdout.write(`\n${formatFailure(f)}\n`);
 }
 
 export async function validateCommand(a: ValidateArgs): Promise<number> {
