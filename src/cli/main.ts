@@ -15,6 +15,7 @@ import { translateCommand, type TranslateArgs } from './translate.js';
 import { diagnoseCommand, type DiagnoseArgs } from './diagnose.js';
 import { packageVersion } from './package.js';
 import { setupCommand } from './setup.js';
+import { mergeCommand, type MergeArgs } from './merge.js';
 
 const program = new Command();
 program
@@ -57,8 +58,8 @@ program
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
   .option('--regressions <dir>', 'where failures are saved', 'regressions')
   .option('--no-regressions', 'save nothing')
-  .option('--report <format>', 'also write the run as json, junit or html (with --out)')
-  .option('--out <file>', 'where the report is written')
+  .option('--report <formats>', 'also write the run as json, junit and/or html, comma-separated (with --out)')
+  .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .action(async (a: RunArgs) => {
     process.exitCode = await runCommand(a);
   });
@@ -80,8 +81,8 @@ program
   .option('--time-budget <t>', 'total time for the search', '60s')
   .option('--properties <list>', 'comma-separated property names (default: all that apply)')
   .option('--path <path>', 'replay one counterexample (with one property)')
-  .option('--report <format>', 'json, junit or html (with --out)')
-  .option('--out <file>', 'where the report is written')
+  .option('--report <formats>', 'json, junit and/or html, comma-separated (with --out)')
+  .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .action(async (a: ValidateArgs) => {
     process.exitCode = await validateCommand(a);
   });
@@ -133,6 +134,17 @@ program
   .allowUnknownOption()
   .action((name: string | undefined, args: string[]) => {
     process.exitCode = setupCommand(name, args, write(process.stdout));
+  });
+
+program
+  .command('merge')
+  .description('combine the JSON reports of the shards of one run (--shard i/n --report json) into one; exit 1 if it has new failures')
+  .argument('<reports...>', 'the shards\' JSON reports')
+  .option('--report <formats>', 'write the merged run as json, junit and/or html, comma-separated (with --out)')
+  .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
+  .option('--partial', 'merge even when some shards are missing (the report says which)')
+  .action((paths: string[], a: MergeArgs) => {
+    process.exitCode = mergeCommand(paths, a, write(process.stdout), write(process.stderr));
   });
 
 async function main(): Promise<void> {

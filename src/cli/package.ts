@@ -31,3 +31,13 @@ export function projectRoot(): string {
   const parent = dirname(root);
   return basename(parent) === 'node_modules' ? dirname(parent) : root;
 }
+
+/** An argument as a POSIX shell would need it: bare when safe, else in single quotes. */
+export function shellQuote(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** This process's command line, as `convcheck ARGS...`, for reports. */
+export function invocation(argv: readonly string[] = process.argv.slice(2)): string {
+  return ['convcheck', ...argv.map(shellQuote)].join(' ');
+}

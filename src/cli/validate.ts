@@ -5,10 +5,11 @@ import { PROPERTIES } from '../../properties/index.js';
 import { buildReport } from '../runner/report.js';
 import { defaultSeed } from '../runner/seeds.js';
 import { summaryTable } from '../runner/table.js';
-import { writeReport } from '../report/index.js';
+import { writeReports } from '../report/index.js';
+import { invocation } from './package.js';
 import { AdapterError, loadAdapter } from '../validate/adapter.js';
 import { validate } from '../validate/validate.js';
-import { parseDuration, UsageError } from './run.js';
+import { parseDuration, reportFormats, UsageError } from './run.js';
 import type { Regression } from '../runner/regressions.js';
 import { formatFailure } from '../testing/format.js';
 
@@ -23,15 +24,12 @@ export interface ValidateArgs {
   out?: string;
 }
 
-const FORMATS = ['json', 'junit', 'html'] as const;
-
 function printFailure(f: Regression): void {
   process.stdout.write(`\n${formatFailure(f)}\n`);
 }
 
 export async function validateCommand(a: ValidateArgs): Promise<number> {
-  if (a.report !== undefined && !FORMATS.includes(a.report as never)) throw new UsageError(`--report must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(a.report)}`);
-  if (a.report !== undefined && !a.out) throw new UsageError('--report needs --out FILE');
+  const formats = reportFormats(a);
   const seed = a.seed !== undefined ? Number(a.seed) : defaultSeed();
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${JSON.stringify(a.seed)}`);
   const runs = Number(a.runs ?? '200');
@@ -63,15 +61,15 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   );
   process.stdout.write('\n' + summaryTable(v.cells) + '\n');
   for (const c of v.cells) if (c.failure) printFailure(c.failure);
-  if (a.report && a.out) {
+  if (formats && a.out) {
     const report = buildReport('validate', v.cells, {
       seed,
       shard: '1/1',
       startedAt: started,
       implementation: { name: adapter.name, path: a.impl, framework: adapter.framework, ops: adapter.ops },
+      commandLine: invocation(),
     });
-    writeReport(a.report as (typeof FORMATS)[number], report, a.out);
-    process.stderr.write(`report: ${a.out}\n`);
+    for (const path of writeReports(formats, report, a.out)) process.stderr.write(`report: ${path}\n`);
   }
   process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${adapter.name}; seed ${seed}\n`);
   return v.ok ? 0 : 1;
