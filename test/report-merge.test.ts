@@ -160,3 +160,16 @@ describe('the merged JUnit', () => {
     expect(xml).toMatch(/<failure message="first"[^>]*>first\n[^]*--- failure 2 of 2 \(shard 3\/3\)\nthird\n/);
   });
 });
+
+describe('convcheck merge exit status', () => {
+  it('is 1 when the merged run has new failures, so the CI job fails', () => {
+    const paths = shards.map((s, i) => {
+      const p = join(work, `failing-${i + 1}.json`);
+      writeFileSync(p, renderJson(s));
+      return p;
+    });
+    const r = spawnSync(process.execPath, [MAIN, 'merge', ...paths], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('2 new failure(s) in 1 cell(s)');
+  });
+});
