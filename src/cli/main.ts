@@ -16,6 +16,7 @@ import { diagnoseCommand, type DiagnoseArgs } from './diagnose.js';
 import { packageVersion } from './package.js';
 import { setupCommand } from './setup.js';
 import { mergeCommand, type MergeArgs } from './merge.js';
+import { campaignCommand, isCampaign, type CampaignArgs } from './campaign.js';
 
 const program = new Command();
 program
@@ -60,8 +61,13 @@ program
   .option('--no-regressions', 'save nothing')
   .option('--report <formats>', 'also write the run as json, junit and/or html, comma-separated (with --out)')
   .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
-  .action(async (a: RunArgs) => {
-    process.exitCode = await runCommand(a);
+  // A long-running campaign: rounds of the suite around the same runner (src/runner/campaign.ts).
+  .option('--campaign', 'keep searching after findings, round after round, until --time-budget (e.g. 8h) is spent')
+  .option('--until-new <n>', 'campaign: stop after n distinct new findings')
+  .option('--state <file>', 'campaign: the resumable state file (written after every round; resumed from when it exists)')
+  .option('--round-budget <t>', 'campaign: each round\'s time budget', '60s')
+  .action(async (a: RunArgs & CampaignArgs) => {
+    process.exitCode = isCampaign(a) ? await campaignCommand(a) : await runCommand(a);
   });
 
 program

@@ -26,10 +26,10 @@ export interface RunArgs {
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
 export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`--time-budget must look like 90s, 2m or 1500ms, got ${JSON.stringify(s)}`);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
+  if (!m) throw new UsageError(`--time-budget must look like 90s, 2m, 8h or 1500ms, got ${JSON.stringify(s)}`);
   const v = Number(m[1]);
-  return m[2] === 'ms' ? v : m[2] === 'm' ? v * 60_000 : v * 1000;
+  return m[2] === 'ms' ? v : m[2] === 'h' ? v * 3_600_000 : m[2] === 'm' ? v * 60_000 : v * 1000;
 }
 
 export class UsageError extends Error {}

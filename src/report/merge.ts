@@ -41,7 +41,8 @@ function parseShard(s: string, path: string): { index: number; count: number } {
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
-function mergeCells(group: ReadonlyArray<{ cell: CellReport; shard: string }>): CellReport {
+/** One cell from the same cell of several runs (shards, or a campaign's rounds): counts added up. */
+export function mergeCells(group: ReadonlyArray<{ cell: CellReport; shard: string }>): CellReport {
   const first = group[0]!.cell;
   const statuses = group.map((g) => g.cell.status);
   const status: CellReport['status'] = statuses.includes('ran') ? 'ran' : statuses.includes('unavailable') ? 'unavailable' : 'not-applicable';
