@@ -3,7 +3,7 @@
  * `npm ci --offline` (its lock cut from this repository's, so npm's local cache is enough: see
  * test/package/consumer-lock.mjs) and uses it: `npx convcheck --version` with no npm warning,
  * an eval, the set-up scripts, an onnxruntime-less run that says how to add it, and a vitest
- * file using the library API and the matcher (test/package/consumer.test.ts).
+ * file using the library API and the matcher (test/package/consumer.fixture.ts).
  * Needs dist/ built (npm test builds it first).
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -97,7 +97,7 @@ describe('in the consumer project', () => {
 
   it('a vitest file using the library API and the matcher passes', () => {
     mkdirSync(join(project, 'test'), { recursive: true });
-    copyFileSync(join(ROOT, 'test', 'package', 'consumer.test.ts'), join(project, 'test', 'conv.test.ts'));
+    copyFileSync(join(ROOT, 'test', 'package', 'consumer.fixture.ts'), join(project, 'test', 'conv.test.ts'));
     const r = sh('npx', ['vitest', 'run']);
     expect(`${r.stdout}${r.stderr}`).toMatch(/Tests\s+4 passed \(4\)/);
     expect(r.status).toBe(0);

@@ -1,5 +1,6 @@
 // A consumer project's own test of its convolution, using convcheck as installed from its
-// packed tarball. test/package.test.ts copies this file into a fresh project and runs vitest.
+// packed tarball. test/package.test.ts copies this file into a fresh project as test/conv.test.ts
+// and runs vitest there (named .fixture.ts here so that this repository's suite skips it).
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { convProperty, defineAdapter, evaluate, expectValid, parseCase, type Adapter } from 'convcheck';
