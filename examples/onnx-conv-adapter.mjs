@@ -70,4 +70,6 @@ function conv({ attrs = {}, inputs }) {
   return { shape: [N, M, ...outSp], data: out };
 }
 
-export default { name: 'example-onnx-conv', framework: 'onnx', ops: ['Conv'], run: conv };
+/** @type {import('convcheck').Adapter} */
+const adapter = { name: 'example-onnx-conv', framework: 'onnx', ops: ['Conv'], run: conv };
+export default adapter;

@@ -25,6 +25,19 @@ export { adapterImplementation, checkAdapter, loadAdapter, type Adapter } from '
 export { validate, type ValidateOptions, type Validation } from './validate/validate.js';
 export type { ImplSource } from './validate/isolated.js';
 export { translate, toPython, NotExpressible, type Translation } from './translate/index.js';
+export { expectValid, formatValidation, ConvcheckFailure } from './testing/expect.js';
+export { formatFailure } from './testing/format.js';
+export type { Regression } from './runner/regressions.js';
+export type { CellResult } from './runner/run.js';
+
+/**
+ * Returns the adapter as given, typed: in a JavaScript module, `export default
+ * defineAdapter({ framework: 'onnx', ... })` lets TypeScript check it (a bare object literal's
+ * `framework` widens to string).
+ */
+export function defineAdapter<const A extends Adapter>(adapter: A): A {
+  return adapter;
+}
 
 /** A failing verdict as an exception with the counterexample cases in its message. */
 export class PropertyFailure extends Error {}

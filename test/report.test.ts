@@ -6,7 +6,7 @@
  * summary, draws heatmaps whose colours follow the tensors, switches slices, copies the case,
  * and loads nothing from anywhere. A screenshot goes to /tmp/convcheck-report.png.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +18,7 @@ import { escapeXmlAttr, escapeXmlText, renderJunit } from '../src/report/junit.j
 import { renderHtml } from '../src/report/html.js';
 import { writeReport } from '../src/report/index.js';
 import type { CellReport, RunReport } from '../src/runner/report.js';
+import { openChromium } from './helpers/chromium.js';
 
 // ---------------------------------------------------------------------------------------------
 // The fixture: a run of two oracles × four properties, one new failure with real tensors.
@@ -345,7 +346,6 @@ describe('renderJunit', () => {
 // ---------------------------------------------------------------------------------------------
 // HTML in a real browser.
 
-const CHROMIUM = '/usr/bin/chromium';
 type Rgb = [number, number, number];
 const SEQ_ZERO: Rgb = [250, 250, 250];
 const NAN_C: Rgb = [152, 162, 179];
@@ -370,28 +370,16 @@ describe('renderHtml in chromium', () => {
   // Typed loosely: playwright-core is imported only after PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD is set.
   let browser: import('playwright-core').Browser | undefined;
   let page: import('playwright-core').Page;
-  const consoleErrors: string[] = [];
-  const requests: string[] = [];
+  let consoleErrors: string[] = [];
+  let requests: string[] = [];
   const htmlPath = join(work, 'report.html');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the HTML report test needs Debian's chromium (apt-get install chromium)`);
-    }
-    process.env['PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD'] = '1';
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    page.on('request', (q) => requests.push(q.url()));
+    const opened = await openChromium();
+    browser = opened.browser;
+    page = opened.page;
+    consoleErrors = opened.consoleErrors;
+    requests = opened.requests;
     writeReport('html', fixture(), htmlPath);
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
   }, 30_000);

@@ -11,6 +11,8 @@
 # Environment overrides:
 #   TFJS_NODE_PYTHON   python interpreter whose site-packages hold tensorflow (default: python3)
 #   TFJS_NODE_REBUILD=1  same as --force
+#   CONVCHECK_PROJECT_DIR  the project whose node_modules get tfjs-node (default: this
+#                      repository; `convcheck setup tfjs-node` sets it to the consumer project)
 #
 # Steps:
 #   1. ensure tensorflow-cpu 2.21 is pip-installed (pip install --retries 0 if missing)
@@ -35,12 +37,12 @@ FORCE=${TFJS_NODE_REBUILD:-0}
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) die "unknown argument: $arg (try --help)" ;;
   esac
 done
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=${CONVCHECK_PROJECT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 cd "$ROOT"
 [ -f package.json ] || die "no package.json in $ROOT (run from the repository)"
 command -v node >/dev/null || die "node not found on PATH"

@@ -52,7 +52,7 @@ const STATIC_CAPS: Readonly<Record<'cpu' | 'wasm', Caps>> = {
 class Unsupported extends Error {}
 
 const NODE_PKG = '@tensorflow/tfjs-node';
-const NODE_MISSING = `${NODE_PKG} is not installed; run npm run setup:tfjs-node`;
+const NODE_MISSING = `${NODE_PKG} is not installed; run npx convcheck setup tfjs-node`;
 
 export default async function create(options: { backend: TfjsBackendName }): Promise<OracleBackend> {
   const backend = options.backend;
@@ -196,7 +196,7 @@ function loadTfjsNode(): Tf {
     return require(NODE_PKG) as Tf;
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new Error(`${NODE_PKG} is installed but failed to load (${msg}); run npm run setup:tfjs-node`);
+    throw new Error(`${NODE_PKG} is installed but failed to load (${msg}); run npx convcheck setup tfjs-node`);
   }
 }
 

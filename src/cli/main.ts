@@ -13,11 +13,16 @@ import { validateCommand, type ValidateArgs } from './validate.js';
 import { conformanceCommand, type ConformanceArgs } from '../conformance/run.js';
 import { translateCommand, type TranslateArgs } from './translate.js';
 import { diagnoseCommand, type DiagnoseArgs } from './diagnose.js';
+import { packageVersion } from './package.js';
+import { setupCommand } from './setup.js';
+import { mergeCommand, type MergeArgs } from './merge.js';
+import { campaignCommand, isCampaign, type CampaignArgs } from './campaign.js';
 
 const program = new Command();
 program
   .name('convcheck')
   .description('Property-based differential testing of convolution and transposed convolution (TF, JAX, ONNX, PyTorch conventions)')
+  .version(packageVersion(), '-V, --version', 'print the version of convcheck')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -54,11 +59,16 @@ program
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
   .option('--regressions <dir>', 'where failures are saved', 'regressions')
   .option('--no-regressions', 'save nothing')
-  .option('--report <format>', 'also write the run as json, junit or html (with --out)')
-  .option('--out <file>', 'where the report is written')
+  .option('--report <formats>', 'also write the run as json, junit and/or html, comma-separated (with --out)')
+  .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .option('--strict', 'accepting a call the convention rejects is a failure (default: counted as lenient)')
-  .action(async (a: RunArgs) => {
-    process.exitCode = await runCommand(a);
+  // A long-running campaign: rounds of the suite around the same runner (src/runner/campaign.ts).
+  .option('--campaign', 'keep searching after findings, round after round, until --time-budget (e.g. 8h) is spent')
+  .option('--until-new <n>', 'campaign: stop after n distinct new findings')
+  .option('--state <file>', 'campaign: the resumable state file (written after every round; resumed from when it exists)')
+  .option('--round-budget <t>', 'campaign: each round\'s time budget', '60s')
+  .action(async (a: RunArgs & CampaignArgs) => {
+    process.exitCode = isCampaign(a) ? await campaignCommand(a) : await runCommand(a);
   });
 
 program
@@ -82,8 +92,8 @@ program
   .option('--time-budget <t>', 'total time for the search', '60s')
   .option('--properties <list>', 'comma-separated property names (default: all that apply)')
   .option('--path <path>', 'replay one counterexample (with one property)')
-  .option('--report <format>', 'json, junit or html (with --out)')
-  .option('--out <file>', 'where the report is written')
+  .option('--report <formats>', 'json, junit and/or html, comma-separated (with --out)')
+  .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .action(async (a: ValidateArgs) => {
     process.exitCode = await validateCommand(a);
   });
@@ -125,6 +135,27 @@ program
   .option('--json', 'print the structured diagnosis')
   .action((a: string, b: string | undefined, o: DiagnoseArgs) => {
     process.exitCode = diagnoseCommand(a, b, o, write(process.stdout), write(process.stderr));
+  });
+
+program
+  .command('setup')
+  .description("run a set-up script shipped with convcheck for this project (e.g. tfjs-node: build TensorFlow.js's native backend against a local tensorflow wheel); without NAME, list them")
+  .argument('[name]', 'the script: tools/setup-NAME.sh')
+  .argument('[args...]', 'passed to the script (e.g. --force)')
+  .allowUnknownOption()
+  .action((name: string | undefined, args: string[]) => {
+    process.exitCode = setupCommand(name, args, write(process.stdout));
+  });
+
+program
+  .command('merge')
+  .description('combine the JSON reports of the shards of one run (--shard i/n --report json) into one; exit 1 if it has new failures')
+  .argument('<reports...>', 'the shards\' JSON reports')
+  .option('--report <formats>', 'write the merged run as json, junit and/or html, comma-separated (with --out)')
+  .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
+  .option('--partial', 'merge even when some shards are missing (the report says which)')
+  .action((paths: string[], a: MergeArgs) => {
+    process.exitCode = mergeCommand(paths, a, write(process.stdout), write(process.stderr));
   });
 
 async function main(): Promise<void> {

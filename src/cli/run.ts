@@ -8,7 +8,8 @@ import { runSuite, type CellResult, type RunOptions } from '../runner/run.js';
 import { failureReport, knownReport, lenientReport, summaryTable } from '../runner/table.js';
 import { defaultSeed, parseShard } from '../runner/seeds.js';
 import { buildReport } from '../runner/report.js';
-import { REPORT_FORMATS, writeReport } from '../report/index.js';
+import { parseReportFormats, writeReports, type ReportFormat } from '../report/index.js';
+import { invocation } from './package.js';
 
 export interface RunArgs {
   oracles?: string;
@@ -26,10 +27,10 @@ export interface RunArgs {
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
 export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`--time-budget must look like 90s, 2m or 1500ms, got ${JSON.stringify(s)}`);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
+  if (!m) throw new UsageError(`--time-budget must look like 90s, 2m, 8h or 1500ms, got ${JSON.stringify(s)}`);
   const v = Number(m[1]);
-  return m[2] === 'ms' ? v : m[2] === 'm' ? v * 60_000 : v * 1000;
+  return m[2] === 'ms' ? v : m[2] === 'h' ? v * 3_600_000 : m[2] === 'm' ? v * 60_000 : v * 1000;
 }
 
 export class UsageError extends Error {}
@@ -74,12 +75,24 @@ export function runOptions(a: RunArgs): RunOptions {
   };
 }
 
+/** --report json,junit,html with --out (a file for one format, else a directory); undefined without --report. */
+export function reportFormats(a: { report?: string; out?: string }): ReportFormat[] | undefined {
+  if (a.report === undefined) return undefined;
+  let formats: ReportFormat[];
+  try {
+    formats = parseReportFormats(a.report);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!a.out) throw new UsageError(`--report needs --out (a file for one format, a directory for several)`);
+  return formats;
+}
+
 /** Runs the suite with progress on stderr and the report on stdout; returns the exit code. */
 export async function runCommand(a: RunArgs): Promise<number> {
   const o = runOptions(a);
   const started = new Date();
-  if (a.report !== undefined && !(REPORT_FORMATS as readonly string[]).includes(a.report)) throw new UsageError(`--report must be one of ${REPORT_FORMATS.join(', ')}, got ${JSON.stringify(a.report)}`);
-  if (a.report !== undefined && !a.out) throw new UsageError('--report needs --out FILE');
+  const formats = reportFormats(a);
   const err = process.stderr;
   err.write(
     `convcheck run: seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}, oracles ${o.oracles.join(',')}, ` +
@@ -117,9 +130,9 @@ export async function runCommand(a: RunArgs): Promise<number> {
     `\n${total} cases, ${failed.length} new failure(s), ${cells.reduce((s, c) => s + c.known, 0)} in known findings` +
       `${unavailable.length ? `, UNAVAILABLE: ${unavailable.join(', ')}` : ''}; seed ${o.seed}\n`,
   );
-  if (a.report && a.out) {
-    writeReport(a.report as (typeof REPORT_FORMATS)[number], buildReport('run', cells, { seed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, startedAt: started }), a.out);
-    err.write(`report: ${a.out}\n`);
+  if (formats && a.out) {
+    const report = buildReport('run', cells, { seed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, startedAt: started, commandLine: invocation() });
+    for (const path of writeReports(formats, report, a.out)) err.write(`report: ${path}\n`);
   }
   return failed.length > 0 ? 1 : 0;
 }

@@ -6,12 +6,14 @@ import { PROPERTIES } from '../../properties/index.js';
 import { buildReport } from '../runner/report.js';
 import { defaultSeed } from '../runner/seeds.js';
 import { lenientReport, summaryTable } from '../runner/table.js';
-import { writeReport } from '../report/index.js';
+import { writeReports } from '../report/index.js';
+import { invocation } from './package.js';
 import { AdapterError } from '../validate/adapter.js';
 import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
-import { parseDuration, UsageError } from './run.js';
+import { parseDuration, reportFormats, UsageError } from './run.js';
 import type { Regression } from '../runner/regressions.js';
+import { formatFailure } from '../testing/format.js';
 
 export interface ValidateArgs {
   impl?: string;
@@ -28,25 +30,8 @@ export interface ValidateArgs {
   out?: string;
 }
 
-const FORMATS = ['json', 'junit', 'html'] as const;
-
-function preview(t: { shape: number[]; data: Array<number | string> } | undefined, at: number): string {
-  if (!t) return '';
-  const lo = Math.max(0, at - 3);
-  const vals = t.data.slice(lo, lo + 8).join(', ');
-  return `[${t.shape.join(',')}] …[${lo}..]: ${vals}${t.data.length > lo + 8 ? ', …' : ''}`;
-}
-
 function printFailure(f: Regression): void {
-  const w = process.stdout;
-  w.write(`\nFAIL ${f.property}: ${f.message}\n`);
-  if (f.ratio !== undefined) w.write(`  error over bound: ${f.ratio.toPrecision(3)}\n`);
-  const idx = /element (\d+)|output\[(\d+)\]/.exec(f.message);
-  const at = idx ? Number(idx[1] ?? idx[2]) : 0;
-  if (f.expected) w.write(`  expected ${preview(f.expected, at)}\n`);
-  if (f.actual) w.write(`  actual   ${preview(f.actual, at)}\n`);
-  for (const c of f.cases) w.write(`  case: ${JSON.stringify(c)}\n`);
-  if (f.replay) w.write(`  replay: ${f.replay.command}\n`);
+  process.stdout.write(`\n${formatFailure(f)}\n`);
 }
 
 /** A word for /bin/sh: single-quoted unless it is plainly safe. */
@@ -69,8 +54,7 @@ export function parseImplOptions(list: readonly string[]): Record<string, string
 
 export async function validateCommand(a: ValidateArgs): Promise<number> {
   if ((a.impl === undefined) === (a.cmd === undefined)) throw new UsageError('give exactly one of --impl PATH (an adapter module) or --cmd "COMMAND LINE" (a program on the process protocol)');
-  if (a.report !== undefined && !FORMATS.includes(a.report as never)) throw new UsageError(`--report must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(a.report)}`);
-  if (a.report !== undefined && !a.out) throw new UsageError('--report needs --out FILE');
+  const formats = reportFormats(a);
   const seed = a.seed !== undefined ? Number(a.seed) : defaultSeed();
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${JSON.stringify(a.seed)}`);
   const runs = Number(a.runs ?? '200');
@@ -119,15 +103,15 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   if (lenient) process.stdout.write('\n' + lenient + '\n');
   for (const c of v.cells) if (c.failure) printFailure(c.failure);
   for (const p of v.problems) if (!/: failed$/.test(p)) process.stdout.write(`\nPROBLEM ${p}\n`);
-  if (a.report && a.out) {
+  if (formats && a.out) {
     const report = buildReport('validate', v.cells, {
       seed,
       shard: '1/1',
       startedAt: started,
       implementation: { name: v.name, path: a.impl ?? a.cmd!, framework: declared?.framework ?? '', ops: declared?.ops ?? [] },
+      commandLine: invocation(),
     });
-    writeReport(a.report as (typeof FORMATS)[number], report, a.out);
-    process.stderr.write(`report: ${a.out}\n`);
+    for (const path of writeReports(formats, report, a.out)) process.stderr.write(`report: ${path}\n`);
   }
   process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${v.name}; seed ${seed}\n`);
   return v.ok ? 0 : 1;

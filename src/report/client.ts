@@ -24,7 +24,7 @@ a { color: var(--accent); }
 .badge { font-weight: 600; font-size: 13px; padding: 3px 10px; border-radius: 999px; }
 .badge.fail { color: var(--fail); background: var(--fail-bg); border: 1px solid var(--fail-line); }
 .badge.pass { color: var(--pass); background: var(--pass-bg); border: 1px solid #abefc6; }
-.meta { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 14px 0 0; }
+.meta { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 3px 14px; margin: 14px 0 0; }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; overflow-wrap: anywhere; }
 .totals { display: flex; gap: 10px; flex-wrap: wrap; margin-top: 16px; }
@@ -58,9 +58,9 @@ table.summary { border-collapse: collapse; width: 100%; background: var(--card);
 .known-list .where { color: var(--muted); font-size: 12.5px; }
 .failure { background: var(--card); border: 1px solid var(--fail-line); border-left: 5px solid var(--fail); border-radius: 10px; padding: 16px 20px; margin: 14px 0; }
 .message { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0 10px; font-size: 14.5px; }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0 0 8px; }
+.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 14px; margin: 0 0 8px; }
 .facts dt { color: var(--muted); }
-.facts dd { margin: 0; }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
 .ratio { color: var(--fail); font-weight: 700; }
 .toolbar { display: flex; align-items: center; gap: 14px; flex-wrap: wrap; margin: 12px 0 8px; color: var(--muted); font-size: 13px; }
 .toolbar select { font: inherit; color: var(--fg); padding: 2px 6px; border: 1px solid #d0d5dd; border-radius: 6px; background: #fff; }
@@ -86,7 +86,9 @@ table.summary { border-collapse: collapse; width: 100%; background: var(--card);
 .copy:hover { background: #475467; }
 .copy[data-state="copied"] { background: var(--pass); border-color: var(--pass); }
 .copy[data-state="selected"] { background: var(--known); border-color: var(--known); }
-.small { color: var(--muted); font-size: 12.5px; }
+.small { color: var(--muted); font-size: 12.5px; overflow-wrap: anywhere; }
+/* Long unbroken tokens (a fast-check path, a command line, a file name) wrap instead of widening the page. */
+.known-list li, .failure h3, .failure h4 { overflow-wrap: anywhere; }
 .none { color: var(--muted); }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
 `;

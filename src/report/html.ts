@@ -10,6 +10,7 @@ import type { Regression } from '../runner/regressions.js';
 import { CLIENT_JS, CSS } from './client.js';
 import { groupByOracle, isFailed, isSkipped } from './junit.js';
 import { outputLayout, type OutputLayout } from './layout.js';
+import { worstIndex } from '../testing/format.js';
 
 type TensorData = NonNullable<Regression['expected']>;
 
@@ -117,11 +118,11 @@ function header(r: RunReport): string {
   const unavailable = groupByOracle(r.cells.filter((c) => c.status === 'unavailable')).map(([o, cs]) => [o, cs.length] as const);
   const impl = r.implementation;
   const chips = unavailable.map(([o, n]) => ` <span class="chip unavailable">${h(o)} UNAVAILABLE${n < cellsOf(o) ? ` in ${plural(n, 'cell')}` : ''}</span>`).join('');
-  const meta: Array<[string, string]> = [['command', `<code>convcheck ${h(r.command)}</code>`]];
+  const meta: Array<[string, string]> = [['command', `<code class="command-line">${h(r.commandLine ?? `convcheck ${r.command}`)}</code>`]];
   if (impl) meta.push(['implementation', `<b>${h(impl.name)}</b> (${h(impl.framework)}; ${h(impl.ops.join(', '))}) <code>${h(impl.path)}</code>${chips}`]);
   else meta.push(['oracles', h(groupByOracle(r.cells).map(([o]) => o).join(', ')) + chips]);
   meta.push(
-    ['seed', `<code>${h(String(r.seed))}</code>${r.shard && r.shard !== '1/1' ? `, shard <code>${h(r.shard)}</code>` : ''}`],
+    ['seed', `<code>${h(String(r.seed))}</code>${r.shards ? `, merged from shards <code>${h(r.shards.join(', '))}</code>` : r.shard && r.shard !== '1/1' ? `, shard <code>${h(r.shard)}</code>` : ''}`],
     ['started', `<time datetime="${h(r.startedAt)}">${h(formatDate(r.startedAt))}</time>, took ${h(formatDuration(r.durationMs))}`],
   );
   const total = (n: number | string, label: string, cls = '') => `<div class="total${cls ? ` ${cls}` : ''}"><b>${h(String(n))}</b><span>${h(label)}</span></div>`;
@@ -209,10 +210,31 @@ function heatmaps(f: Regression, oracle: string): string {
 </div>`;
 }
 
-function failureSection(c: CellReport, k: number): string {
-  const f = c.failure;
+/**
+ * The error against its bound. Where the expected value is 0 the ratio is meaningless to a
+ * reader (the bound there is only the flush-to-zero allowance, so any error is a huge multiple
+ * of it): show the absolute error and the bound themselves.
+ */
+function errorFact(f: Regression): [string, string] | undefined {
+  if (f.ratio === undefined) return undefined;
+  const at = worstIndex(f);
+  const e = f.expected?.data[at];
+  const a = f.actual?.data[at];
+  if (e !== undefined && a !== undefined && toNumber(e) === 0) {
+    const err = elementDiff(0, toNumber(a));
+    const bound = Number.isFinite(f.ratio) && f.ratio > 0 ? err / f.ratio : 0;
+    return [
+      'error, bound',
+      `<span class="ratio">|actual − expected| = ${h(formatNumber(err))}</span> where the expected value is 0 (element ${at}); the bound there is ${h(formatNumber(bound))}`,
+    ];
+  }
+  return ['error / bound', `<span class="ratio">${formatRatio(f.ratio)}</span> (the error is this multiple of the tolerance bound)`];
+}
+
+function failureSection(c: CellReport, f: Regression | undefined, k: number): string {
   const facts: Array<[string, string]> = [];
-  if (f?.ratio !== undefined) facts.push(['error / bound', `<span class="ratio">${formatRatio(f.ratio)}</span> (the error is this multiple of the tolerance bound)`]);
+  const errFact = f && errorFact(f);
+  if (errFact) facts.push(errFact);
   if (f?.expected && f.actual) {
     const d = diffSummary(f.expected, f.actual);
     const layout = outputLayout(f.cases[0], f.expected.shape);
@@ -223,7 +245,8 @@ function failureSection(c: CellReport, k: number): string {
     } else facts.push(['shapes', `expected [${f.expected.shape.join(', ')}], actual [${f.actual.shape.join(', ')}]: <b>they differ</b>`]);
     facts.push(['output shape', `[${f.expected.shape.join(', ')}] (${h(layout.labels.join(' '))})`]);
   }
-  facts.push(['cell', `${plural(c.cases, 'case')} before shrinking: ${c.passed} passed, ${c.known} known, ${c.unsupported} unsupported, ${c.lenient} lenient`]);
+  const shardNote = f?.replay && f.replay.shard !== '1/1' ? ` (this failure: shard ${h(f.replay.shard)})` : '';
+  facts.push(['cell', `${plural(c.cases, 'case')} before shrinking: ${c.passed} passed, ${c.known} known, ${c.unsupported} unsupported, ${c.lenient} lenient${shardNote}`]);
   if (!f) {
     return `<section class="failure" id="failure-${k}" data-oracle="${h(c.oracle)}" data-property="${h(c.property)}">
 <h3><span class="chip fail">FAIL</span> ${h(c.oracle)} · ${h(c.property)}</h3>
@@ -257,7 +280,12 @@ ${typeof file === 'string' ? `<p class="small">saved to <code>${h(file)}</code>;
 
 export function renderHtml(r: RunReport): string {
   const failed = r.cells.filter(isFailed);
-  const ids = new Map(failed.map((c, i) => [c, i + 1] as const));
+  // Each failure gets a section (a merged report may hold several per cell); a cell links to its first.
+  const sections: Array<{ cell: CellReport; failure: Regression | undefined }> = failed.flatMap((c) => [{ cell: c, failure: c.failure }, ...(c.moreFailures ?? []).map((f) => ({ cell: c, failure: f }))]);
+  const ids = new Map<CellReport, number>();
+  sections.forEach((s, i) => {
+    if (!ids.has(s.cell)) ids.set(s.cell, i + 1);
+  });
   const title = `convcheck ${r.command}${r.implementation ? ` ${r.implementation.name}` : ''}: ${
     failed.length ? plural(failed.length, 'new failure') : 'no new failures'
   } (seed ${r.seed})`;
@@ -280,8 +308,8 @@ ${summaryTable(r, ids)}
 <section id="known"><h2>Known findings hit (${r.knownFindings.length})</h2>
 ${knownSection(r)}
 </section>
-<section id="failures"><h2>New failures (${failed.length})</h2>
-${failed.length ? failed.map((c) => failureSection(c, ids.get(c)!)).join('\n') : '<p class="none">None: every failure found was inside a known finding.</p>'}
+<section id="failures"><h2>New failures (${sections.length})</h2>
+${sections.length ? sections.map((s, i) => failureSection(s.cell, s.failure, i + 1)).join('\n') : '<p class="none">None: every failure found was inside a known finding.</p>'}
 </section>
 </main>
 <footer>convcheck report · ${h(formatDate(r.startedAt))} · seed ${h(String(r.seed))}</footer>

@@ -9,11 +9,11 @@ import type { RunReport } from '../runner/report.js';
 
 const KEY_ORDER = [
   // report
-  'tool', 'command', 'implementation', 'seed', 'shard', 'startedAt', 'durationMs', 'totals', 'knownFindings', 'cells',
+  'tool', 'command', 'commandLine', 'implementation', 'shards', 'seed', 'shard', 'startedAt', 'durationMs', 'totals', 'knownFindings', 'cells',
   // implementation
   'name', 'path', 'framework', 'ops',
   // cell
-  'oracle', 'property', 'status', 'cases', 'passed', 'failed', 'known', 'unsupported', 'lenient', 'lenientExample', 'knownIds', 'ms', 'note', 'failure',
+  'oracle', 'property', 'status', 'cases', 'passed', 'failed', 'known', 'unsupported', 'lenient', 'lenientExample', 'knownIds', 'ms', 'note', 'failure', 'moreFailures',
   // failure (Regression)
   'message', 'ratio', 'replay', 'expected', 'actual', 'input', 'found', 'file',
   // replay

@@ -5,6 +5,7 @@
  * <skipped/>; failures inside a known finding pass, and say so in <system-out>.
  */
 import type { CellReport, RunReport } from '../runner/report.js';
+import type { Regression } from '../runner/regressions.js';
 
 /**
  * Characters XML 1.0 cannot carry at all, not even as character references: C0 controls other
@@ -66,9 +67,7 @@ function counts(c: CellReport): string {
   return `cases=${c.cases} passed=${c.passed} failed=${c.failed} known=${c.known} unsupported=${c.unsupported} lenient=${c.lenient}`;
 }
 
-function failureText(c: CellReport): string {
-  const f = c.failure;
-  if (!f) return c.note ?? 'failed';
+function regressionText(f: Regression): string[] {
   const lines = [f.message];
   if (f.ratio !== undefined) lines.push(`error / bound: ${f.ratio}`);
   lines.push('', `counterexample (${f.cases.length} case${f.cases.length === 1 ? '' : 's'}, eval format):`);
@@ -76,7 +75,15 @@ function failureText(c: CellReport): string {
   if (f.replay) lines.push('', `replay: ${f.replay.command}`);
   const file = (f as { file?: unknown }).file;
   if (typeof file === 'string') lines.push(`saved: ${file}`);
-  return lines.join('\n');
+  return lines;
+}
+
+/** The failure's text; a merged report's cell adds the other shards' failures after it. */
+function failureText(c: CellReport): string {
+  const f = c.failure;
+  if (!f) return c.note ?? 'failed';
+  const more = c.moreFailures ?? [];
+  return [regressionText(f), ...more.map((m, i) => ['', `--- failure ${i + 2} of ${more.length + 1}${m.replay ? ` (shard ${m.replay.shard})` : ''}`, ...regressionText(m)])].flat().join('\n');
 }
 
 function testcase(r: RunReport, c: CellReport, ind: string): string {

@@ -16,6 +16,15 @@ export interface Opened {
   close(): Promise<void>;
 }
 
+/**
+ * onnxruntime-node is an optional peer of convcheck (its install script downloads a CUDA provider
+ * convcheck never uses), so a project may lack it: say how to add it.
+ */
+export function withInstallHint(err: string): string {
+  if (!/Cannot find (package|module) 'onnxruntime-node'/.test(err)) return err;
+  return `${err}. onnxruntime-node is an optional peer dependency of convcheck: ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1.30 (the variable skips its CUDA download)`;
+}
+
 export async function openImplementation(name: string, timeoutMs = 30_000): Promise<Opened> {
   if (name === 'reference') return { impl: referenceImpl(ALL_OPS), close: async () => {} };
   const entry = ORACLES[name];
@@ -24,7 +33,7 @@ export async function openImplementation(name: string, timeoutMs = 30_000): Prom
   const err = await oracle.start();
   if (err !== undefined) {
     await oracle.close();
-    return { unavailable: err, close: async () => {} };
+    return { unavailable: withInstallHint(err), close: async () => {} };
   }
   return { impl: oracleImpl(oracle, entry.ops, entry.float64, entry.avoid), close: () => oracle.close() };
 }

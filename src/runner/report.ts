@@ -23,15 +23,21 @@ export interface CellReport {
   readonly ms: number;
   readonly note?: string;
   readonly failure?: Regression;
+  /** A merged report: the failures other shards found in this cell, after `failure`. */
+  readonly moreFailures?: readonly Regression[];
 }
 
 export interface RunReport {
   readonly tool: 'convcheck';
   readonly command: 'run' | 'validate';
+  /** The command line as typed (arguments shell-quoted), for the report's header. */
+  readonly commandLine?: string;
   /** validate: the adapter's name and module path. */
   readonly implementation?: { readonly name: string; readonly path: string; readonly framework: string; readonly ops: readonly string[] };
   readonly seed: number;
   readonly shard: string;
+  /** A merged report: the shards it combines, in order. */
+  readonly shards?: readonly string[];
   readonly startedAt: string;
   readonly durationMs: number;
   readonly cells: readonly CellReport[];
@@ -42,12 +48,13 @@ export interface RunReport {
 export function buildReport(
   command: RunReport['command'],
   cells: readonly CellResult[],
-  meta: { seed: number; shard: string; startedAt: Date; implementation?: RunReport['implementation'] },
+  meta: { seed: number; shard: string; startedAt: Date; implementation?: RunReport['implementation']; commandLine?: string },
 ): RunReport {
   const ids = new Set(cells.flatMap((c) => [...c.knownIds]));
   return {
     tool: 'convcheck',
     command,
+    ...(meta.commandLine ? { commandLine: meta.commandLine } : {}),
     ...(meta.implementation ? { implementation: meta.implementation } : {}),
     seed: meta.seed,
     shard: meta.shard,
@@ -70,12 +77,17 @@ export function buildReport(
       ...(c.failure ? { failure: c.failure } : {}),
     })),
     knownFindings: KNOWN.filter((k) => ids.has(k.id)).map((k) => ({ id: k.id, summary: k.summary, ...(k.upstream ? { upstream: k.upstream } : {}) })),
-    totals: {
-      cases: cells.reduce((s, c) => s + c.cases, 0),
-      failed: cells.filter((c) => c.failed > 0).length,
-      known: cells.reduce((s, c) => s + c.known, 0),
-      unsupported: cells.reduce((s, c) => s + c.unsupported, 0),
-      lenient: cells.reduce((s, c) => s + c.lenient, 0),
-    },
+    totals: totalsOf(cells),
+  };
+}
+
+/** Cases, failed cells, known, unsupported and lenient over all cells. */
+export function totalsOf(cells: ReadonlyArray<Pick<CellReport, 'cases' | 'failed' | 'known' | 'unsupported' | 'lenient'>>): RunReport['totals'] {
+  return {
+    cases: cells.reduce((s, c) => s + c.cases, 0),
+    failed: cells.filter((c) => c.failed > 0).length,
+    known: cells.reduce((s, c) => s + c.known, 0),
+    unsupported: cells.reduce((s, c) => s + c.unsupported, 0),
+    lenient: cells.reduce((s, c) => s + c.lenient, 0),
   };
 }

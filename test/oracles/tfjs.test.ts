@@ -243,7 +243,7 @@ if (!HAVE_NODE) {
     '\n' +
       '!'.repeat(78) +
       '\n!!  tfjs-node oracle tests SKIPPED: @tensorflow/tfjs-node is not installed.\n' +
-      '!!  Run `npm run setup:tfjs-node` to test against TensorFlow\'s own kernels.\n' +
+      '!!  Run `npx convcheck setup tfjs-node` to test against TensorFlow\'s own kernels.\n' +
       '!'.repeat(78) +
       '\n',
   );
@@ -354,6 +354,6 @@ describe('tfjs oracle in-process', () => {
   }
   it('the tfjs-node backend fails to load with a clear message when it is not installed', async () => {
     if (HAVE_NODE) return;
-    await expect(create({ backend: 'tensorflow' })).rejects.toThrow('@tensorflow/tfjs-node is not installed; run npm run setup:tfjs-node');
+    await expect(create({ backend: 'tensorflow' })).rejects.toThrow('@tensorflow/tfjs-node is not installed; run npx convcheck setup tfjs-node');
   });
 });
