@@ -10,6 +10,7 @@ import { AdapterError, loadAdapter } from '../validate/adapter.js';
 import { validate } from '../validate/validate.js';
 import { parseDuration, UsageError } from './run.js';
 import type { Regression } from '../runner/regressions.js';
+import { escapeControls } from '../core/errors.js';
 
 export interface ValidateArgs {
   impl: string;
@@ -32,7 +33,8 @@ function preview(t: { shape: number[]; data: Array<number | string> } | undefine
 }
 
 function printFailure(f: Regression): void {
-  const w = process.stdout;
+  // The adapter's messages and names are user text: escape control characters for the terminal.
+  const w = { write: (s: string) => process.stdout.write(escapeControls(s)) };
   w.write(`\nFAIL ${f.property}: ${f.message}\n`);
   if (f.ratio !== undefined) w.write(`  error over bound: ${f.ratio.toPrecision(3)}\n`);
   const idx = /element (\d+)|output\[(\d+)\]/.exec(f.message);
@@ -62,7 +64,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
     throw e;
   }
   const started = new Date();
-  process.stderr.write(`convcheck validate: ${adapter.name} (${adapter.framework}: ${adapter.ops.join(', ')}), seed ${seed}\n`);
+  process.stderr.write(escapeControls(`convcheck validate: ${adapter.name} (${adapter.framework}: ${adapter.ops.join(', ')}), seed ${seed}\n`));
   const v = await validate(
     adapter,
     {
@@ -87,6 +89,6 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
     writeReport(a.report as (typeof FORMATS)[number], report, a.out);
     process.stderr.write(`report: ${a.out}\n`);
   }
-  process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${adapter.name}; seed ${seed}\n`);
+  process.stdout.write(escapeControls(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${adapter.name}; seed ${seed}\n`));
   return v.ok ? 0 : 1;
 }
