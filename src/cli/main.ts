@@ -25,6 +25,15 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
+/** `--sizes` and explicit size limits of generated cases (run, validate). */
+function sizeOptions(c: Command): Command {
+  return c
+    .addOption(new Option('--sizes <preset>', 'size of generated cases: small (up to 7 along an axis, 9 channels), medium, large (up to 64 / 40 / 12 in 1-D / 2-D / 3-D, 36 channels)').choices(['small', 'medium', 'large']).default('small'))
+    .option('--max-spatial <n>', 'explicit limit on the input extent along each spatial axis (replaces the preset)')
+    .option('--max-channels <n>', 'explicit limit on input and output channels')
+    .option('--max-kernel <n>', 'explicit limit on the kernel extent along each axis');
+}
+
 /** `--max-elements`: the memory guard's limit (src/core/shapes.ts), applied before the command runs. */
 function maxElementsOption(): Option {
   return new Option('--max-elements <n>', 'refuse calls whose operands, intermediates or output exceed n elements each')
@@ -49,8 +58,8 @@ program
     if (process.exitCode !== 0) process.stderr.write(`convcheck eval: ${evalSummaryLine(summary)}\n`);
   });
 
-program
-  .command('run')
+sizeOptions(program
+  .command('run'))
   .description('the main job: random cases through every oracle and property; failures shrunk, saved and printed')
   .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')}`).default(ORACLE_NAMES.join(',')))
   .option('--properties <list>', 'comma-separated property names (default: all)')
@@ -76,8 +85,8 @@ program
     process.exitCode = await replayCommand(paths);
   });
 
-program
-  .command('validate')
+sizeOptions(program
+  .command('validate'))
   .description('check your own convolution: every property that applies to the ops your adapter declares; exit 1 on a failure')
   .requiredOption('--impl <path>', 'a module whose default export is { name, framework, ops, run(case) }')
   .option('--runs <n>', 'generated inputs per property', '200')

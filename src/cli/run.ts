@@ -9,6 +9,7 @@ import { failureReport, knownReport, summaryTable } from '../runner/table.js';
 import { defaultSeed, parseShard } from '../runner/seeds.js';
 import { buildReport } from '../runner/report.js';
 import { REPORT_FORMATS, writeReport } from '../report/index.js';
+import { parseSizeOptions, type SizeOptions } from '../generators/sizes.js';
 
 export interface RunArgs {
   oracles?: string;
@@ -21,6 +22,10 @@ export interface RunArgs {
   regressions?: string | false;
   report?: string;
   out?: string;
+  sizes?: string;
+  maxSpatial?: string;
+  maxChannels?: string;
+  maxKernel?: string;
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -32,6 +37,15 @@ export function parseDuration(s: string): number {
 }
 
 export class UsageError extends Error {}
+
+/** `--sizes` and the explicit size limits of run and validate. */
+export function sizeArgs(a: { sizes?: string; maxSpatial?: string; maxChannels?: string; maxKernel?: string }): SizeOptions {
+  try {
+    return parseSizeOptions(a);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 function positiveInt(name: string, s: string): number {
   const n = Number(s);
@@ -69,6 +83,7 @@ export function runOptions(a: RunArgs): RunOptions {
     shard,
     regressionsDir: a.regressions === false ? null : (a.regressions ?? 'regressions'),
     ...(a.path !== undefined ? { path: a.path } : {}),
+    sizes: sizeArgs(a),
   };
 }
 

@@ -8,7 +8,7 @@ import { summaryTable } from '../runner/table.js';
 import { writeReport } from '../report/index.js';
 import { AdapterError, loadAdapter } from '../validate/adapter.js';
 import { validate } from '../validate/validate.js';
-import { parseDuration, UsageError } from './run.js';
+import { parseDuration, sizeArgs, UsageError } from './run.js';
 import type { Regression } from '../runner/regressions.js';
 import { escapeControls } from '../core/errors.js';
 
@@ -21,6 +21,10 @@ export interface ValidateArgs {
   path?: string;
   report?: string;
   out?: string;
+  sizes?: string;
+  maxSpatial?: string;
+  maxChannels?: string;
+  maxKernel?: string;
 }
 
 const FORMATS = ['json', 'junit', 'html'] as const;
@@ -74,6 +78,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
       properties,
       ...(a.path !== undefined ? { path: a.path } : {}),
       replayBase: `convcheck validate --impl ${a.impl}`,
+      sizes: sizeArgs(a),
     },
     { onCell: (c, done) => process.stderr.write(`[${done}/${properties.length}] ${c.property}: ${c.cases} cases, ${c.failed} failed\n`) },
   );

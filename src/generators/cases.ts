@@ -9,110 +9,20 @@
  * non-uniform multi-channel kernels, every layout.
  */
 import fc from 'fast-check';
+import type { Feature } from '../../properties/capabilities.js';
 import type { CaseJson } from '../case/case.js';
 import type { Framework } from '../conventions/index.js';
 import { dilatedSize } from '../core/shapes.js';
-import type { DataKind } from './tensors.js';
+import { drawArb, type Axis, type Draw, type GenOptions } from './draw.js';
 
-/** Per spatial axis: independent small naturals, mapped to sizes by each op's builder. */
-interface Axis {
-  readonly k: number;
-  readonly s: number;
-  readonly d: number;
-  readonly extra: number;
-  readonly lo: number;
-  readonly hi: number;
-  readonly slack: number;
+export type { GenOptions } from './draw.js';
+
+/** The choices whose feature the implementation does not lack (a static list: a mapping, not a filter). */
+function allowed<T>(d: Draw, options: ReadonlyArray<readonly [T, Feature?]>): T[] {
+  return options.filter(([, f]) => f === undefined || !d.lacks.has(f)).map(([x]) => x);
 }
 
-interface Channels {
-  readonly batch: number;
-  readonly groups: number;
-  readonly inPer: number;
-  readonly outPer: number;
-}
-
-/** Everything a builder may use. `pick` values are uniform in [0, 1) for discrete choices. */
-interface Draw {
-  readonly axes: readonly Axis[];
-  readonly ch: Channels;
-  readonly pick: readonly number[];
-  readonly pools: readonly (readonly number[])[];
-  readonly kind: DataKind;
-  readonly dtype: 'float32' | 'float64';
-  readonly avoid: NonNullable<GenOptions['avoid']>;
-}
-
-// Caps keep every tensor to a few hundred elements: fast for oracles, readable when shrunk.
-const MAX_LEN: Record<number, number> = { 1: 7, 2: 5, 3: 3 };
-const MAX_K: Record<number, number> = { 1: 4, 2: 3, 3: 2 };
-/** A prime pool length, so periodic reuse of values never lines up with a batch or channel stride. */
-const POOL = 251;
-
-function axisArb(r: number): fc.Arbitrary<Axis> {
-  return fc.record({
-    k: fc.integer({ min: 1, max: MAX_K[r]! }),
-    s: fc.integer({ min: 1, max: 3 }),
-    d: fc.integer({ min: 1, max: 2 }),
-    extra: fc.integer({ min: 0, max: MAX_LEN[r]! - 1 }),
-    lo: fc.integer({ min: 0, max: 4 }),
-    hi: fc.integer({ min: 0, max: 4 }),
-    slack: fc.integer({ min: 0, max: 2 }),
-  });
-}
-
-export interface GenOptions {
-  /** Share of integer-valued cases (exact arithmetic); default 0.7. */
-  readonly intShare?: number;
-  /** Allow float64 cases (oracles like tfjs compute only float32); default false. */
-  readonly float64?: boolean;
-  /**
-   * Steer away from what an implementation declares it cannot do, so its runs are not mostly
-   * "unsupported": no groups, no dilation in transposed convs, no stride together with dilation.
-   * These are mappings of the same draws, not filters.
-   */
-  readonly avoid?: { readonly groups?: boolean; readonly dilatedTranspose?: boolean; readonly strideWithDilation?: boolean };
-}
-
-function drawArb(r: number, o: GenOptions): fc.Arbitrary<Draw> {
-  const intShare = o.intShare ?? 0.7;
-  const pool = fc.array(fc.integer({ min: -3, max: 3 }), { minLength: POOL, maxLength: POOL });
-  const floatPool = fc.array(fc.float({ min: -2, max: 2, noNaN: true, noDefaultInfinity: true }).map((x) => (Math.abs(x) < 1e-30 ? 0 : x)), {
-    minLength: POOL,
-    maxLength: POOL,
-  });
-  return fc
-    .record({
-      axes: fc.array(axisArb(r), { minLength: r, maxLength: r }),
-      ch: fc.record({
-        batch: fc.integer({ min: 1, max: 2 }),
-        groups: fc.integer({ min: 1, max: 3 }),
-        inPer: fc.integer({ min: 1, max: 2 }),
-        outPer: fc.integer({ min: 1, max: 3 }),
-      }),
-      // Unbiased: fast-check leans numbers toward small values, which would starve later choices.
-      pick: fc.array(fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000), { minLength: 8, maxLength: 8 }),
-      isInt: fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000 < intShare),
-      intPools: fc.tuple(pool, pool, pool),
-      floatPools: fc.tuple(floatPool, floatPool, floatPool),
-      f64: o.float64 ? fc.boolean() : fc.constant(false),
-    })
-    .map((v): Draw => ({
-      axes: v.axes,
-      ch: v.ch,
-      pick: v.pick,
-      pools: v.isInt ? v.intPools : v.floatPools,
-      kind: v.isInt ? 'int' : 'float',
-      dtype: v.f64 ? 'float64' : 'float32',
-      avoid: o.avoid ?? {},
-    }))
-    .map((d): Draw => {
-      // Mappings, not filters: the same draw, with what the implementation cannot do switched off.
-      let axes = d.axes;
-      if (d.avoid.strideWithDilation) axes = axes.map((a) => (a.d > 1 ? { ...a, s: 1 } : a));
-      return { ...d, axes, ch: d.avoid.groups ? { ...d.ch, groups: 1 } : d.ch };
-    });
-}
+const hasBias = (d: Draw) => d.pick[5]! < 0.4 && !d.lacks.has('bias');
 
 const choose = <T>(u: number, xs: readonly T[]): T => xs[Math.min(xs.length - 1, Math.floor(u * xs.length))]!;
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
@@ -127,7 +37,9 @@ const effK = (a: Axis) => dilatedSize(a.k, a.d);
 /** Length of a forward input so that explicit pads still leave room for the kernel. */
 const forwardLen = (a: Axis, lo: number, hi: number) => Math.max(1, effK(a) - lo - hi) + a.extra;
 /** Slack below the stride: which of the s output sizes that map to the same input we take. */
-const parity = (a: Axis) => a.slack % a.s;
+const parity = (d: Draw, a: Axis) => (d.lacks.has('outputPadding') ? 0 : a.slack % a.s);
+/** output_padding below stride or dilation (ONNX, torch), 0 when the implementation lacks it. */
+const outputPad = (d: Draw, a: Axis) => (d.lacks.has('outputPadding') ? 0 : a.slack % Math.max(a.s, a.d));
 
 function caseOf(d: Draw, framework: Framework, op: string, attrs: Record<string, unknown>, inputs: CaseJson['inputs']): CaseJson {
   return { framework, op, attrs, inputs, dtype: d.dtype };
@@ -148,14 +60,25 @@ function tfSeq(u: number, sp: number[], cFirst: boolean, full: boolean): number 
   return choose(u, forms);
 }
 
+/** TF data_format: channels-first with probability 0.3, unless the declared layouts allow one only. */
+function tfChannelsFirst(d: Draw, r: number): boolean {
+  const ok = d.caps.layouts ? TF_FORMATS[r]!.map((f) => d.caps.layouts!.includes(f)) : [true, true];
+  if (ok[0] !== ok[1]) return ok[1]!;
+  return d.pick[0]! < 0.3;
+}
+
 function layoutShape(cFirst: boolean, n: number, c: number, sp: readonly number[]): number[] {
   return cFirst ? [n, c, ...sp] : [n, ...sp, c];
 }
 
+const SAME = ['SAME', 'samePadding'] as const;
+const EXPLICIT = ['EXPLICIT', 'explicitPadding'] as const;
+const VALID = ['VALID'] as const;
+
 function tfConv(r: number, op: string, d: Draw): CaseJson {
-  const cFirst = d.pick[0]! < 0.3;
+  const cFirst = tfChannelsFirst(d, r);
   // Only conv2d wires explicit paddings through to its kernel.
-  const mode = choose(d.pick[1]!, op === 'conv2d' ? ['SAME', 'VALID', 'EXPLICIT'] : ['SAME', 'VALID']);
+  const mode = choose(d.pick[1]!, allowed(d, op === 'conv2d' ? [SAME, VALID, EXPLICIT] : [SAME, VALID]));
   const axes = [...d.axes];
   const pads = axes.map((a) => (mode === 'EXPLICIT' ? [a.lo % 3, a.hi % 3] : [0, 0]) as [number, number]);
   const len = axes.map((a, i) => (mode === 'SAME' ? 1 + a.extra : forwardLen(a, pads[i]![0], pads[i]![1])));
@@ -177,9 +100,9 @@ function tfConv(r: number, op: string, d: Draw): CaseJson {
 }
 
 function tfTranspose(r: number, op: string, d: Draw): CaseJson {
-  const cFirst = d.pick[0]! < 0.3;
-  const mode = choose(d.pick[1]!, op === 'conv2d_transpose' ? ['SAME', 'VALID', 'EXPLICIT'] : ['SAME', 'VALID']);
-  const dilate = d.pick[3]! < 0.3 && !d.avoid.dilatedTranspose;
+  const cFirst = tfChannelsFirst(d, r);
+  const mode = choose(d.pick[1]!, allowed(d, op === 'conv2d_transpose' ? [SAME, VALID, EXPLICIT] : [SAME, VALID]));
+  const dilate = d.pick[3]! < 0.3 && !d.lacks.has('dilatedTranspose') && !d.lacks.has('dilation');
   const axes = d.axes.map((a) => ({ ...a, d: dilate ? a.d : 1 }));
   const inLen = axes.map((a) => 1 + (a.extra % 4));
   const pads: Array<[number, number]> = [];
@@ -187,12 +110,12 @@ function tfTranspose(r: number, op: string, d: Draw): CaseJson {
   // in a window of s sizes, which one picked by the slack (this is output_shape parity).
   const outLen = axes.map((a, i) => {
     const base = (inLen[i]! - 1) * a.s + effK(a);
-    if (mode === 'SAME') return inLen[i]! * a.s - parity(a);
-    if (mode === 'VALID') return base + parity(a);
+    if (mode === 'SAME') return inLen[i]! * a.s - parity(d, a);
+    if (mode === 'VALID') return base + parity(d, a);
     const lo = Math.min(a.lo % 3, base - 1);
     const hi = Math.min(a.hi % 3, base - 1 - lo);
     pads.push([lo, hi]);
-    return base - lo - hi + parity(a);
+    return base - lo - hi + parity(d, a);
   });
   const [inC, outC] = [d.ch.inPer + 1, d.ch.outPer];
   const attrs: Record<string, unknown> = {
@@ -209,11 +132,11 @@ function tfTranspose(r: number, op: string, d: Draw): CaseJson {
 }
 
 function tfDepthwise(d: Draw): CaseJson {
-  const cFirst = d.pick[0]! < 0.3;
-  const mode = choose(d.pick[1]!, ['SAME', 'VALID', 'EXPLICIT']);
+  const cFirst = tfChannelsFirst(d, 2);
+  const mode = choose(d.pick[1]!, allowed(d, [SAME, VALID, EXPLICIT]));
   // TF: equal strides in H and W; dilation only with stride 1.
   const s = d.axes[0]!.s;
-  const dilate = d.pick[3]! < 0.4;
+  const dilate = d.pick[3]! < 0.4 && !d.lacks.has('dilation');
   const axes = d.axes.map((a) => ({ ...a, s: dilate ? 1 : s, d: dilate ? a.d : 1 }));
   const pads = axes.map((a) => (mode === 'EXPLICIT' ? [a.lo % 3, a.hi % 3] : [0, 0]) as [number, number]);
   const len = axes.map((a, i) => (mode === 'SAME' ? 1 + a.extra : forwardLen(a, pads[i]![0], pads[i]![1])));
@@ -260,15 +183,26 @@ function shapeFor(spec: string, sizes: Record<string, number>): number[] {
   return [...spec].map((c) => sizes[c]!);
 }
 
-function jaxSpecs(d: Draw, r: number): [string, string, string] | null {
+/**
+ * Random dimension_numbers (a quarter of the time the defaults, null). With declared layouts, the
+ * lhs and output specs are one of those of this rank, and the kernel keeps `rhsDefault`.
+ */
+function jaxSpecs(d: Draw, r: number, rhsDefault: string): [string, string, string] | null {
+  const layouts = d.caps.layouts?.filter((l) => l.length === r + 2 && l.includes('N') && l.includes('C'));
+  if (layouts?.length) {
+    // JAX needs the same spatial letters in all three specs: rename the layout's to ours.
+    let i = 0;
+    const lhs = [...choose(d.pick[5]!, layouts)].map((c) => (c === 'N' || c === 'C' ? c : SPATIAL[i++]!)).join('');
+    return [lhs, rhsDefault, lhs];
+  }
   if (d.pick[5]! < 0.25) return null;
   const sp = [...SPATIAL.slice(0, r)];
   return [arrange(d.pick[5]!, ['N', 'C', ...sp]), arrange(d.pick[6]!, ['O', 'I', ...sp]), arrange(d.pick[7]!, ['N', 'C', ...sp])];
 }
 
 /** Signed pads for a dilated length: crop at most about half, then grow high so the kernel fits. */
-function signedPads(a: Axis, dilLen: number): [number, number] {
-  const maxCrop = Math.floor((dilLen - 1) / 2);
+function signedPads(d: Draw, a: Axis, dilLen: number): [number, number] {
+  const maxCrop = d.lacks.has('negativePadding') ? 0 : Math.floor((dilLen - 1) / 2);
   const lo = Math.max(a.lo - 2, -maxCrop);
   let hi = Math.max(a.hi - 2, -maxCrop);
   if (dilLen + lo + hi < effK(a)) hi = effK(a) - dilLen - lo;
@@ -276,23 +210,24 @@ function signedPads(a: Axis, dilLen: number): [number, number] {
 }
 
 function jaxGeneral(r: number, d: Draw): CaseJson {
-  const specs = jaxSpecs(d, r);
+  const specs = jaxSpecs(d, r, 'OI' + SPATIAL.slice(0, r));
   const [lhsSpec, rhsSpec, outSpec] = specs ?? ['NC' + SPATIAL.slice(0, r), 'OI' + SPATIAL.slice(0, r), 'NC' + SPATIAL.slice(0, r)];
-  const batchGroups = d.pick[0]! < 0.25;
+  const batchGroups = d.pick[0]! < 0.25 && !d.lacks.has('batchGroups');
   const g = d.ch.groups;
   const [fgc, bgc] = batchGroups ? [1, g] : [g, 1];
   const N = batchGroups ? d.ch.batch * g : d.ch.batch;
   const C = batchGroups ? d.ch.inPer : d.ch.inPer * g;
   const I = batchGroups ? C : d.ch.inPer;
   const O = d.ch.outPer * g;
-  const lhsDil = d.pick[1]! < 0.3;
-  const stringPad = !lhsDil && d.pick[2]! < 0.5;
-  const mode = choose(d.pick[3]!, ['SAME', 'SAME_LOWER', 'VALID', 'same']);
+  // lhs dilation needs explicit pads (string padding is refused with it).
+  const lhsDil = d.pick[1]! < 0.3 && !d.lacks.has('lhsDilation') && !d.lacks.has('explicitPadding');
+  const stringPad = !lhsDil && (d.pick[2]! < 0.5 || d.lacks.has('explicitPadding'));
+  const mode = choose(d.pick[3]!, allowed(d, [SAME, ['SAME_LOWER', 'samePadding'], VALID, ['same', 'samePadding']]));
   const len = d.axes.map((a) => 1 + a.extra);
   const ld = d.axes.map((a) => (lhsDil ? a.slack + 1 : 1));
   const padding = stringPad
     ? mode
-    : d.axes.map((a, i) => signedPads(a, dilatedSize(len[i]!, ld[i]!)));
+    : d.axes.map((a, i) => signedPads(d, a, dilatedSize(len[i]!, ld[i]!)));
   if (stringPad && mode.toUpperCase() === 'VALID') d.axes.forEach((a, i) => (len[i] = Math.max(len[i]!, effK(a))));
   const sizes: Record<string, number> = { N, C, O, I };
   const kSizes: Record<string, number> = { ...sizes };
@@ -317,18 +252,18 @@ function jaxGeneral(r: number, d: Draw): CaseJson {
 
 function jaxTranspose(r: number, d: Draw): CaseJson {
   const sp = SPATIAL.slice(0, r);
-  const specs = jaxSpecs(d, r);
+  const specs = jaxSpecs(d, r, `${sp}IO`);
   const [lhsSpec, rhsSpec] = specs ?? [`N${sp}C`, `${sp}IO`];
   const transposeKernel = d.pick[0]! < 0.5;
   const consistent = d.pick[1]! < 0.4;
-  const mode = choose(d.pick[2]!, ['SAME', 'VALID', 'PAIRS']);
+  const mode = choose(d.pick[2]!, allowed(d, [SAME, VALID, ['PAIRS', 'explicitPadding']]));
   const len = d.axes.map((a) => 1 + (a.extra % 4));
   const padding =
     mode !== 'PAIRS'
       ? mode
       : d.axes.map((a, i): [number, number] => {
           const dil = dilatedSize(len[i]!, a.s);
-          if (!consistent) return signedPads(a, dil);
+          if (!consistent) return signedPads(d, a, dil);
           // Forward-conv pads (lo, hi) become (k-1-lo, k-1-hi): keep the window inside.
           const lo = Math.min(a.lo % 3, dil + effK(a) - 2);
           const hi = Math.min(a.hi % 3, dil + effK(a) - 2 - lo);
@@ -358,9 +293,11 @@ function jaxTranspose(r: number, d: Draw): CaseJson {
 // ---------------------------------------------------------------------------------------------
 // onnx
 
+const NOTSET = ['NOTSET', 'explicitPadding'] as const;
+
 function onnxConv(r: number, d: Draw): CaseJson {
   const g = d.ch.groups;
-  const mode = choose(d.pick[0]!, ['NOTSET', 'NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID']);
+  const mode = choose(d.pick[0]!, allowed(d, [NOTSET, NOTSET, ['SAME_UPPER', 'samePadding'], ['SAME_LOWER', 'samePadding'], VALID]));
   const pads = d.axes.map((a) => (mode === 'NOTSET' ? [a.lo % 3, a.hi % 3] : [0, 0]) as [number, number]);
   const len = d.axes.map((a, i) => (mode.startsWith('SAME') ? 1 + a.extra : forwardLen(a, pads[i]![0], pads[i]![1])));
   const [C, M] = [d.ch.inPer * g, d.ch.outPer * g];
@@ -372,17 +309,17 @@ function onnxConv(r: number, d: Draw): CaseJson {
     X: tensor(d, 0, [d.ch.batch, C, ...len]),
     W: tensor(d, 1, [M, d.ch.inPer, ...d.axes.map((a) => a.k)]),
   };
-  if (d.pick[2]! < 0.4) inputs['B'] = tensor(d, 2, [M]);
+  if (d.pick[2]! < 0.4 && !d.lacks.has('bias')) inputs['B'] = tensor(d, 2, [M]);
   return caseOf(d, 'onnx', 'Conv', attrs, inputs);
 }
 
 function onnxConvTranspose(r: number, d: Draw): CaseJson {
   const g = d.ch.groups;
-  const mode = choose(d.pick[0]!, ['NOTSET', 'NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID', 'SHAPE']);
+  const mode = choose(d.pick[0]!, allowed(d, [NOTSET, NOTSET, ['SAME_UPPER', 'samePadding'], ['SAME_LOWER', 'samePadding'], VALID, ['SHAPE']]));
   const len = d.axes.map((a) => 1 + (a.extra % 4));
   const [C, M] = [d.ch.inPer * g, d.ch.outPer * g];
   // output_padding must stay below stride or dilation.
-  const adj = d.axes.map((a) => a.slack % Math.max(a.s, a.d));
+  const adj = d.axes.map((a) => outputPad(d, a));
   const natural = d.axes.map((a, i) => (len[i]! - 1) * a.s + effK(a) + adj[i]!);
   const attrs: Record<string, unknown> = { strides: d.axes.map((a) => a.s), dilations: d.axes.map((a) => a.d), group: g };
   if (adj.some((x) => x > 0)) attrs['output_padding'] = adj;
@@ -395,14 +332,14 @@ function onnxConvTranspose(r: number, d: Draw): CaseJson {
   } else if (mode === 'SHAPE') {
     // output_shape below the natural size (pads derived, odd totals included).
     attrs['output_shape'] = d.axes.map((a, i) => Math.max(1, natural[i]! - (a.lo % 3)));
-    if (d.pick[3]! < 0.5) attrs['auto_pad'] = 'SAME_UPPER';
+    if (d.pick[3]! < 0.5 && !d.lacks.has('samePadding')) attrs['auto_pad'] = 'SAME_UPPER';
   } else attrs['auto_pad'] = mode;
   if (d.pick[1]! < 0.3) attrs['kernel_shape'] = d.axes.map((a) => a.k);
   const inputs: CaseJson['inputs'] = {
     X: tensor(d, 0, [d.ch.batch, C, ...len]),
     W: tensor(d, 1, [C, d.ch.outPer, ...d.axes.map((a) => a.k)]),
   };
-  if (d.pick[2]! < 0.4) inputs['B'] = tensor(d, 2, [M]);
+  if (d.pick[2]! < 0.4 && !d.lacks.has('bias')) inputs['B'] = tensor(d, 2, [M]);
   return caseOf(d, 'onnx', 'ConvTranspose', attrs, inputs);
 }
 
@@ -416,11 +353,13 @@ function torchConv(r: number, op: string, draw: Draw): CaseJson {
   const d = draw.pick[6]! < 0.4 ? { ...draw, axes: draw.axes.map((a) => ({ ...a, s: 1 })) } : draw;
   const g = d.ch.groups;
   const allStride1 = d.axes.every((a) => a.s === 1);
-  const mode = choose(d.pick[0]!, allStride1 ? ['INT', 'same', 'same', 'valid'] : ['INT', 'INT', 'valid']);
+  const INT = ['INT', 'explicitPadding'] as const;
+  const same = ['same', 'samePadding'] as const;
+  const mode = choose(d.pick[0]!, allowed(d, allStride1 ? [INT, same, same, ['valid']] : [INT, INT, ['valid']]));
   const pad = d.axes.map((a) => (mode === 'INT' ? a.lo % 3 : 0));
   const len = d.axes.map((a, i) => (mode === 'same' ? 1 + a.extra : forwardLen(a, pad[i]!, pad[i]!)));
   const [C, O] = [d.ch.inPer * g, d.ch.outPer * g];
-  const unbatched = d.pick[1]! < 0.15;
+  const unbatched = d.pick[1]! < 0.15 && !d.caps.batchedOnly;
   const attrs: Record<string, unknown> = {
     stride: intOrList(d.pick[2]!, d.axes.map((a) => a.s)),
     padding: mode === 'INT' ? intOrList(d.pick[3]!, pad) : mode,
@@ -431,16 +370,16 @@ function torchConv(r: number, op: string, draw: Draw): CaseJson {
     input: tensor(d, 0, unbatched ? [C, ...len] : [d.ch.batch, C, ...len]),
     weight: tensor(d, 1, [O, d.ch.inPer, ...d.axes.map((a) => a.k)]),
   };
-  if (d.pick[5]! < 0.4) inputs['bias'] = tensor(d, 2, [O]);
+  if (hasBias(d)) inputs['bias'] = tensor(d, 2, [O]);
   return caseOf(d, 'torch', op, attrs, inputs);
 }
 
 function torchConvTranspose(r: number, op: string, d: Draw): CaseJson {
   const g = d.ch.groups;
   const len = d.axes.map((a) => 1 + (a.extra % 4));
-  const adj = d.axes.map((a) => a.slack % Math.max(a.s, a.d));
+  const adj = d.axes.map((a) => outputPad(d, a));
   // output = (in-1)·s - 2p + k_eff + adj must stay >= 1.
-  const pad = d.axes.map((a, i) => Math.min(a.lo % 3, Math.floor(((len[i]! - 1) * a.s + effK(a) + adj[i]! - 1) / 2)));
+  const pad = d.axes.map((a, i) => (d.lacks.has('explicitPadding') ? 0 : Math.min(a.lo % 3, Math.floor(((len[i]! - 1) * a.s + effK(a) + adj[i]! - 1) / 2))));
   const [C, O] = [d.ch.inPer * g, d.ch.outPer * g];
   const attrs: Record<string, unknown> = {
     stride: intOrList(d.pick[2]!, d.axes.map((a) => a.s)),
@@ -453,7 +392,7 @@ function torchConvTranspose(r: number, op: string, d: Draw): CaseJson {
     input: tensor(d, 0, [d.ch.batch, C, ...len]),
     weight: tensor(d, 1, [C, d.ch.outPer, ...d.axes.map((a) => a.k)]),
   };
-  if (d.pick[5]! < 0.4) inputs['bias'] = tensor(d, 2, [O]);
+  if (hasBias(d)) inputs['bias'] = tensor(d, 2, [O]);
   return caseOf(d, 'torch', op, attrs, inputs);
 }
 
@@ -493,8 +432,19 @@ export const GENERATORS: Readonly<Record<Framework, Readonly<Record<string, Buil
 export function caseArb(framework: Framework, op: string, o: GenOptions = {}): fc.Arbitrary<CaseJson> {
   const b = GENERATORS[framework][op];
   if (!b) throw new Error(`no generator for ${framework} ${op}`);
+  const ranks = opRanks(framework, op, o);
+  if (ranks.length === 0) throw new Error(`${framework} ${op}: none of its ranks is among the declared ones`);
+  const transposed = /transpose/i.test(op);
+  return fc.oneof(...ranks.map((r) => drawArb(r, o, transposed).map((d) => b.build(r, d))));
+}
+
+/** The spatial ranks drawn for an op: 1–3 for ops that take any rank, within the declared ranks. */
+export function opRanks(framework: Framework, op: string, o: GenOptions = {}): number[] {
+  const b = GENERATORS[framework][op];
+  if (!b) return [];
   const ranks = b.rank === 'any' ? [1, 2, 3] : [b.rank];
-  return fc.oneof(...ranks.map((r) => drawArb(r, o).map((d) => b.build(r, d))));
+  const declared = o.capabilities?.ranks;
+  return declared ? ranks.filter((r) => declared.includes(r)) : ranks;
 }
 
 /** Valid cases of any of the given ops (default: all ops of all frameworks). */

@@ -6,6 +6,7 @@ import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { runImplementation, type CellResult, type RunHooks } from '../runner/run.js';
 import { adapterImplementation, type Adapter } from './adapter.js';
+import type { SizeOptions } from '../generators/sizes.js';
 
 export interface ValidateOptions {
   readonly runs?: number;
@@ -17,6 +18,8 @@ export interface ValidateOptions {
   readonly regressionsDir?: string | null;
   /** How the printed replay command starts. */
   readonly replayBase?: string;
+  /** Sizes of generated cases (`--sizes`, `--max-spatial`, ...). */
+  readonly sizes?: SizeOptions;
 }
 
 export interface Validation {
@@ -38,6 +41,7 @@ export async function validate(target: Adapter | Implementation, o: ValidateOpti
       regressionsDir: o.regressionsDir ?? null,
       ...(o.path !== undefined ? { path: o.path } : {}),
       replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',
+      ...(o.sizes ? { sizes: o.sizes } : {}),
     },
     impl,
     hooks,
