@@ -1,11 +1,12 @@
 /**
  * What every op's builder shares: choices within the declared capabilities, tensors filled from
- * the draw's pools, and the per-axis size helpers.
+ * the draw's data specs, and the per-axis size helpers.
  */
 import type { Feature } from '../../properties/capabilities.js';
 import type { CaseJson } from '../case/case.js';
 import type { Framework } from '../conventions/index.js';
 import { dilatedSize } from '../core/shapes.js';
+import { fillData } from './data.js';
 import type { Axis, Draw } from './draw.js';
 
 /** The choices whose feature the implementation does not lack (a static list: a mapping, not a filter). */
@@ -18,10 +19,9 @@ export const hasBias = (d: Draw) => d.pick[5]! < 0.4 && !d.lacks.has('bias');
 export const choose = <T>(u: number, xs: readonly T[]): T => xs[Math.min(xs.length - 1, Math.floor(u * xs.length))]!;
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
-/** Tensor `which` (0, 1, 2) of the case, filled from its pool. */
+/** Tensor `which` (0, 1, 2) of the case, filled from its data spec. */
 export function tensor(d: Draw, which: number, shape: readonly number[]) {
-  const pool = d.pools[which]!;
-  return { shape: [...shape], data: Array.from({ length: prod(shape) }, (_, i) => pool[i % pool.length]!) };
+  return { shape: [...shape], data: fillData(d.data[which]!, d.kind, prod(shape)) };
 }
 
 export const effK = (a: Axis) => dilatedSize(a.k, a.d);

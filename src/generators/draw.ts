@@ -1,12 +1,13 @@
 /**
  * The draw every generated case is a pure function of: per-axis knobs, channels, uniform picks
- * for discrete choices, and pools of values. Sizes come from a preset (`--sizes`), and the draw is
+ * for discrete choices, and a seed-driven spec of each tensor's data. Sizes come from a preset (`--sizes`), and the draw is
  * then *mapped* into what the implementation declares it supports (properties/capabilities.ts):
  * knobs are folded into the limits and unsupported features switched off, so every draw is used
  * and shrinking never leaves the space. No `.filter`, no `.chain`.
  */
 import fc from 'fast-check';
 import type { Capabilities, Feature } from '../../properties/capabilities.js';
+import { dataSpecArb, type DataSpec } from './data.js';
 import type { DataKind } from './tensors.js';
 import { resolveLimits, type ExplicitLimits, type SizeLimits, type SizePreset } from './sizes.js';
 
@@ -33,7 +34,8 @@ export interface Draw {
   readonly axes: readonly Axis[];
   readonly ch: Channels;
   readonly pick: readonly number[];
-  readonly pools: readonly (readonly number[])[];
+  /** How each of the (up to three) tensors of the case is filled (src/generators/data.ts). */
+  readonly data: readonly DataSpec[];
   readonly kind: DataKind;
   readonly dtype: 'float32' | 'float64';
   /** What the implementation lacks: builders switch these off (a mapping of the same draw). */
@@ -58,9 +60,6 @@ export interface GenOptions {
   readonly limits?: ExplicitLimits;
 }
 
-/** A prime pool length, so periodic reuse of values never lines up with a batch or channel stride. */
-const POOL = 251;
-
 /** The capabilities a generator honours: `capabilities` plus `avoid` as lacked features. */
 export function effectiveCapabilities(o: GenOptions): Capabilities {
   const caps = o.capabilities ?? {};
@@ -81,28 +80,6 @@ export function sizeLimits(o: GenOptions): SizeLimits {
     ...(caps.maxKernel !== undefined ? { kernel: caps.maxKernel } : {}),
   });
 }
-
-/**
- * Float values that shrink to small integers. A value is 0 (one time in 8), or ±(m + f/2^23)·scale
- * with m in {0, 1}, f a uniform 23-bit fraction, and scale 1 (half the time), 2^-10 or 2^-20:
- * uniform over (-2, 2) at full scale. Every knob shrinks toward the simplest value: the value
- * toward 0, else toward +1 (m = 1, positive), the fraction toward none, the scale toward 1. So a
- * float case whose failure does not need fractions ends with data in {0, ±1, ±2}; a precision
- * failure keeps the fraction it needs. (Plain fc.float shrinks toward 0 through 1e-30, where a
- * wrong window reads as rounding noise.)
- */
-const floatValue = fc
-  .tuple(
-    fc.noBias(fc.integer({ min: 0, max: 7 })),
-    fc.noBias(fc.integer({ min: 0, max: 3 })),
-    fc.noBias(fc.integer({ min: 0, max: (1 << 23) - 1 })),
-    fc.integer({ min: 0, max: 3 }),
-  )
-  .map(([nonzero, k, f, scale]) => {
-    if (nonzero === 0) return 0;
-    const [sign, m] = [[1, 1], [-1, 1], [1, 0], [-1, 0]][k]!;
-    return Math.fround(sign! * (m! + f / (1 << 23)) * [1, 1, 2 ** -10, 2 ** -20][scale]!);
-  });
 
 function axisArb(r: number, lim: SizeLimits): fc.Arbitrary<Axis> {
   const len = lim.spatial[r - 1]!;
@@ -162,8 +139,6 @@ export function drawArb(r: number, o: GenOptions, transposed: boolean): fc.Arbit
   const caps = effectiveCapabilities(o);
   const lim = sizeLimits(o);
   const lacks = new Set(caps.lacks);
-  const pool = fc.array(fc.integer({ min: -3, max: 3 }), { minLength: POOL, maxLength: POOL });
-  const floatPool = fc.array(floatValue, { minLength: POOL, maxLength: POOL });
   const dtypes = caps.dtypes;
   const f64 = o.float64 === true && (dtypes?.includes('float64') ?? true);
   const onlyF64 = f64 && dtypes !== undefined && !dtypes.includes('float32');
@@ -174,8 +149,7 @@ export function drawArb(r: number, o: GenOptions, transposed: boolean): fc.Arbit
       // Unbiased: fast-check leans numbers toward small values, which would starve later choices.
       pick: fc.array(fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000), { minLength: 8, maxLength: 8 }),
       isInt: fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000 < intShare),
-      intPools: fc.tuple(pool, pool, pool),
-      floatPools: fc.tuple(floatPool, floatPool, floatPool),
+      data: fc.tuple(dataSpecArb(), dataSpecArb(), dataSpecArb()),
       f64: onlyF64 ? fc.constant(true) : f64 ? fc.boolean() : fc.constant(false),
     })
     .map(
@@ -185,7 +159,7 @@ export function drawArb(r: number, o: GenOptions, transposed: boolean): fc.Arbit
             axes: v.axes,
             ch: v.ch,
             pick: v.pick,
-            pools: v.isInt ? v.intPools : v.floatPools,
+            data: v.data,
             kind: v.isInt ? 'int' : 'float',
             dtype: v.f64 ? 'float64' : 'float32',
             lacks,
