@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { evalFile } from '../src/cli/eval.js';
+import { evalSource } from '../src/cli/eval.js';
 import { anyCaseArb } from '../src/generators/cases.js';
 import { median, ms, timeIt } from './stats.js';
 
@@ -22,9 +22,9 @@ async function main(): Promise<void> {
   const elements = cases.reduce((s, c) => s + Object.values(c.inputs).reduce((t, x) => t + x.data.length, 0), 0);
 
   let lines = 0;
-  const evalTimes = await timeIt(5, () => {
+  const evalTimes = await timeIt(5, async () => {
     lines = 0;
-    evalFile(file, () => lines++, () => {});
+    await evalSource(file, () => lines++, () => {});
   });
   const parseTimes = await timeIt(5, () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
   // One full CLI process, as a user runs it (includes Node start-up and printing).

@@ -6,6 +6,10 @@
  *
  * Every field is optional: an absent field means "no restriction".
  */
+import { lower, type ConvCall, type Lowering } from '../src/conventions/index.js';
+import { ConvError, LimitError } from '../src/core/errors.js';
+import { convInfo, type ConvInfo } from '../src/core/shapes.js';
+
 export type Feature =
   /** feature_group_count / groups / group > 1 (depthwise is its own op and is not affected). */
   | 'groups'
@@ -48,4 +52,112 @@ export interface Capabilities {
   readonly maxChannels?: number;
   readonly maxKernel?: number;
   readonly maxElements?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Is a call inside the declared space? Generators map their draws inside it; this is the check
+// for everything else (saved regressions, hand-written cases, draws a mapping cannot reach), so
+// the runner can count such a call as unsupported, never as wrong.
+
+/** Layout letters with the spatial ones made generic: NCHW → NCSS, NWC → NSC, JAX's NCH → NCS. */
+function layoutForm(spec: string): string {
+  return spec.replace(/[^NCOI]/g, 'S');
+}
+
+const SPATIAL_LETTERS = ['W', 'HW', 'DHW'];
+
+/** The data layout of a call's input, in the framework's own words (JAX: the lhs spec). */
+function inputLayout(call: ConvCall, r: number): string {
+  const sp = SPATIAL_LETTERS[r - 1] ?? 'S'.repeat(r);
+  const a = call.attrs;
+  if (call.framework === 'tf') return typeof a['data_format'] === 'string' ? a['data_format'] : `N${sp}C`;
+  if (call.framework === 'jax') {
+    const dn = a['dimension_numbers'];
+    if (Array.isArray(dn) && typeof dn[0] === 'string') return dn[0];
+    return call.op === 'conv_transpose' ? `N${sp}C` : `NC${sp}`;
+  }
+  return `NC${sp}`;
+}
+
+const anyOf = (v: unknown, p: (x: number) => boolean): boolean => (Array.isArray(v) ? v.flat(2) : [v]).some((x) => typeof x === 'number' && p(x));
+
+/** The features of `lacks` a call uses, each with the attribute that uses it. */
+function featuresUsed(call: ConvCall, l: Lowering, transposed: boolean): Array<[Feature, string]> {
+  const a = call.attrs;
+  const s = l.spec;
+  const out: Array<[Feature, string]> = [];
+  const stride = transposed ? s.lhsDilation : s.windowStrides;
+  if (s.featureGroupCount > 1 && call.op !== 'depthwise_conv2d') out.push(['groups', `${s.featureGroupCount} groups`]);
+  if (s.batchGroupCount > 1) out.push(['batchGroups', `batch_group_count ${s.batchGroupCount}`]);
+  if (s.rhsDilation.some((d) => d > 1)) {
+    out.push(['dilation', `dilation [${s.rhsDilation.join(', ')}]`]);
+    if (transposed) out.push(['dilatedTranspose', `dilation [${s.rhsDilation.join(', ')}] in a transposed conv`]);
+    if (stride.some((x) => x > 1)) out.push(['strideWithDilation', `stride [${stride.join(', ')}] with dilation [${s.rhsDilation.join(', ')}]`]);
+  }
+  if (!transposed && s.lhsDilation.some((d) => d > 1)) out.push(['lhsDilation', `lhs_dilation [${s.lhsDilation.join(', ')}]`]);
+  if (anyOf(a['output_padding'], (x) => x > 0)) out.push(['outputPadding', `output_padding ${JSON.stringify(a['output_padding'])}`]);
+  if (call.framework === 'tf' && transposed && tfNeedsOutputPadding(call, l)) out.push(['outputPadding', `output_shape ${JSON.stringify(a['output_shape'])} (not the natural size)`]);
+  const pad = a['padding'];
+  const explicit =
+    (call.framework === 'onnx' && anyOf(a['pads'], (x) => x !== 0)) ||
+    (call.framework !== 'onnx' && typeof pad !== 'string' && anyOf(pad, (x) => x !== 0));
+  if (explicit) out.push(['explicitPadding', `padding ${JSON.stringify(call.framework === 'onnx' ? a['pads'] : pad)}`]);
+  const mode = String(call.framework === 'onnx' ? (a['auto_pad'] ?? '') : typeof pad === 'string' ? pad : '').toUpperCase();
+  if (mode.startsWith('SAME')) out.push(['samePadding', `padding ${mode}`]);
+  if (call.framework === 'jax' && anyOf(pad, (x) => x < 0)) out.push(['negativePadding', `padding ${JSON.stringify(pad)}`]);
+  if (l.bias) out.push(['bias', 'a bias input']);
+  return out;
+}
+
+/** A TF transposed conv whose output_shape is not the natural size of its padding mode. */
+function tfNeedsOutputPadding(call: ConvCall, l: Lowering): boolean {
+  const r = l.spec.windowStrides.length;
+  const layout = l.layout;
+  const inSp = layout.lhs.slice(1, r + 1).map((ax) => l.lhs.shape[ax]!);
+  const outShape = call.attrs['output_shape'];
+  if (!Array.isArray(outShape)) return false;
+  const outSp = layout.out.slice(1, r + 1).map((ax) => outShape[ax] as number);
+  const effK = layout.rhs.slice(0, r).map((ax, i) => (l.rhs.shape[ax]! - 1) * l.spec.rhsDilation[i]! + 1);
+  const pad = call.attrs['padding'];
+  return outSp.some((o, i) => {
+    const s = l.spec.lhsDilation[i]!;
+    const natural = pad === 'SAME' ? inSp[i]! * s : (inSp[i]! - 1) * s + effK[i]!;
+    return pad === 'SAME' || pad === 'VALID' ? o !== natural : false;
+  });
+}
+
+/**
+ * Why a call is outside what `caps` declares (rank, batching, layout, dtype, a lacked feature,
+ * a size limit), or undefined when it is inside. A call its convention rejects is not a
+ * capability question: undefined.
+ */
+export function outsideCapabilities(caps: Capabilities, call: ConvCall & { readonly dtype?: string }): string | undefined {
+  let l: Lowering;
+  let info: ConvInfo;
+  try {
+    l = lower(call);
+    info = convInfo(l.op, l.layout.lhs.map((ax) => l.lhs.shape[ax]!), l.layout.rhs.map((ax) => l.rhs.shape[ax]!), l.spec);
+  } catch (e) {
+    if (e instanceof ConvError || e instanceof LimitError) return undefined;
+    throw e;
+  }
+  const r = info.rank;
+  const transposed = /transpose/i.test(call.op);
+  if (caps.ranks && !caps.ranks.includes(r)) return `spatial rank ${r} is not among the declared ranks [${caps.ranks.join(', ')}]`;
+  if (caps.batchedOnly && l.unbatched) return 'unbatched input (declared batchedOnly)';
+  const layout = inputLayout(call, r);
+  if (caps.layouts && !caps.layouts.some((x) => layoutForm(x) === layoutForm(layout))) return `layout ${layout} is not among the declared layouts [${caps.layouts.join(', ')}]`;
+  const dtype = call.dtype ?? 'float32';
+  if (caps.dtypes && !caps.dtypes.includes(dtype as CapDType)) return `dtype ${dtype} is not among the declared dtypes [${caps.dtypes.join(', ')}]`;
+  const lacked = featuresUsed(call, l, transposed).find(([f]) => caps.lacks?.includes(f));
+  if (lacked) return `uses ${lacked[0]} (${lacked[1]}), which it declares it lacks`;
+  const spatial = Math.max(...info.inSpatial, ...info.outSpatial, 0);
+  if (caps.maxSpatial !== undefined && spatial > caps.maxSpatial) return `spatial extent ${spatial} is over the declared maxSpatial ${caps.maxSpatial}`;
+  const channels = Math.max(info.inChannels, info.outChannels);
+  if (caps.maxChannels !== undefined && channels > caps.maxChannels) return `${channels} channels is over the declared maxChannels ${caps.maxChannels}`;
+  const kernel = Math.max(...info.kernelSpatial, 0);
+  if (caps.maxKernel !== undefined && kernel > caps.maxKernel) return `kernel extent ${kernel} is over the declared maxKernel ${caps.maxKernel}`;
+  const elements = Math.max(l.lhs.data.length, l.rhs.data.length, info.outShape.reduce((x, y) => x * y, 1));
+  if (caps.maxElements !== undefined && elements > caps.maxElements) return `a tensor of ${elements} elements is over the declared maxElements ${caps.maxElements}`;
+  return undefined;
 }

@@ -10,7 +10,7 @@ import { parseCase, type CaseJson, type TensorJson } from '../src/case/case.js';
 import { lower } from '../src/conventions/index.js';
 import type { Tensor } from '../src/core/tensor.js';
 import { agree, runValid, type Ran } from './checks.js';
-import { casesFor } from './generate.js';
+import { casesFor, lacks } from './generate.js';
 import { transposeOpOf, inputName, kernelName } from './pairs.js';
 import type { Property, Verdict } from './property.js';
 import { concatAxis, resample, sliceAxis } from './tensors.js';
@@ -160,7 +160,7 @@ export const groupsProperty: Property<CaseJson> = {
   name: 'groups',
   description: 'a grouped conv is the concatenation of per-group convs',
   // An implementation that declares no groups has nothing to show here.
-  arbitrary: (impl, gen) => (impl.avoid?.groups ? undefined : casesFor(impl, gen, (fw, op) => isForward(fw, op) && op !== 'depthwise_conv2d')?.map(batched)),
+  arbitrary: (impl, gen) => (lacks(impl, 'groups') ? undefined : casesFor(impl, gen, (fw, op) => isForward(fw, op) && op !== 'depthwise_conv2d')?.map(batched)),
   async check(impl, c): Promise<Verdict> {
     const l = lower(parseCase(c, 'groups'));
     const g = l.spec.featureGroupCount;

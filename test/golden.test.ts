@@ -22,6 +22,30 @@ const DELIBERATE: ReadonlyArray<{ readonly why: string; readonly matches: (c: Ca
   },
 ];
 
+/**
+ * Calls a framework rejects on some code paths but the reference computes, each with its reason
+ * and the result the reference must give instead. Each is a finding in docs/findings.md.
+ */
+const LENIENT: ReadonlyArray<{ readonly why: string; readonly matches: (c: Case, error: string) => boolean; readonly check: (c: Case, error: string, out: ReturnType<typeof evaluate>) => void }> = [
+  {
+    why: "torch's native transposed-conv kernel refuses an output size of 0, which its oneDNN path (batch > 1 or groups > 1) returns as the empty tensor; the reference returns the empty tensor",
+    matches: (c, error) => c.framework === 'torch' && c.op.startsWith('conv_transpose') && zeroSizes(error) !== undefined,
+    check: (c, error, out) => {
+      const input = c.inputs['input']!.shape;
+      const sizes = zeroSizes(error)!.slice(-(input.length - 2)); // torch prints 1-D sizes as (1 x L)
+      const outChannels = c.inputs['weight']!.shape[1]! * Number(c.attrs['groups'] ?? 1);
+      expect(out).toEqual({ shape: [input[0], outChannels, ...sizes], data: new Float64Array(0) });
+    },
+  },
+];
+
+/** The output sizes of torch's "Output size is too small" when none is negative (so one is 0). */
+function zeroSizes(error: string): number[] | undefined {
+  const m = /Calculated output size per channel: \(([^)]*)\)\. Output size is too small/.exec(error);
+  const sizes = m?.[1]!.split(' x ').map(Number);
+  return sizes && sizes.every((s) => s >= 0) ? sizes : undefined;
+}
+
 function some(v: unknown, p: (x: number) => boolean): boolean {
   return (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'number' && p(x));
 }
@@ -49,6 +73,8 @@ describe.each(['tf', 'jax', 'onnx', 'torch'])('golden %s', (fw) => {
         expect(out).toHaveProperty('error');
         return;
       }
+      const lenient = 'error' in exp ? LENIENT.find((l) => l.matches(c, exp.error)) : undefined;
+      if (lenient && 'error' in exp) return lenient.check(c, exp.error, out);
       if ('error' in exp) {
         expect(out, `the framework rejected this call: ${exp.error}`).toHaveProperty('error');
         return;

@@ -2,7 +2,7 @@
  * The case format (docs/case-format.md, schema/case.schema.json): parsing with errors that name
  * the case and the field, and evaluation on the reference.
  */
-import { CaseError, ConvError } from '../core/errors.js';
+import { CaseError, ConvError, show } from '../core/errors.js';
 import { roundTo, sizeOf, type Tensor } from '../core/tensor.js';
 import { FRAMEWORKS, reference, SIGNATURES, type ConvCall, type Framework } from '../conventions/index.js';
 
@@ -51,9 +51,12 @@ export function decodeTensor(id: string, field: string, v: unknown): Tensor {
   if (!isObject(v)) throw new CaseError(id, field, 'must be an object {"shape": [...], "data": [...]}');
   const { shape, data } = v;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
-    throw new CaseError(id, `${field}.shape`, `must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new CaseError(id, `${field}.shape`, `must be a list of non-negative integers, got ${show(shape)}`);
   }
   const n = sizeOf(shape as number[]);
+  const long = (shape as number[]).findIndex((d) => d > MAX_ELEMENTS);
+  // An empty tensor may still claim a 2^53-long axis; no axis may be longer than the limit.
+  if (long >= 0) throw new CaseError(id, `${field}.shape[${long}]`, `${shape[long]} is longer than the limit ${MAX_ELEMENTS}`);
   if (n > MAX_ELEMENTS) throw new CaseError(id, `${field}.shape`, `[${shape.join(', ')}] has ${n} elements, more than the limit ${MAX_ELEMENTS}`);
   if (!Array.isArray(data)) throw new CaseError(id, `${field}.data`, 'must be a list of numbers');
   if (data.length !== n) {
@@ -64,7 +67,7 @@ export function decodeTensor(id: string, field: string, v: unknown): Tensor {
     const x = data[i];
     if (typeof x === 'number') out[i] = x;
     else if (typeof x === 'string' && x in NON_FINITE) out[i] = NON_FINITE[x]!;
-    else throw new CaseError(id, `${field}.data[${i}]`, `must be a number (or "NaN", "Infinity", "-Infinity"), got ${JSON.stringify(x)}`);
+    else throw new CaseError(id, `${field}.data[${i}]`, `must be a number (or "NaN", "Infinity", "-Infinity"), got ${show(x)}`);
   }
   return { shape: shape as number[], data: out };
 }
@@ -79,13 +82,13 @@ export function parseCase(v: unknown, where: string): Case {
   }
   const framework = v['framework'];
   if (typeof framework !== 'string' || !FRAMEWORKS.includes(framework as Framework)) {
-    throw new CaseError(id, 'framework', `must be one of ${FRAMEWORKS.join(', ')}, got ${JSON.stringify(framework)}`);
+    throw new CaseError(id, 'framework', `must be one of ${FRAMEWORKS.join(', ')}, got ${show(framework)}`);
   }
   const fw = framework as Framework;
   const op = v['op'];
   const sig = typeof op === 'string' ? SIGNATURES[fw][op] : undefined;
   if (typeof op !== 'string' || !sig || !Object.hasOwn(SIGNATURES[fw], op)) {
-    throw new CaseError(id, 'op', `${JSON.stringify(op)} is not a ${fw} op convcheck knows (${Object.keys(SIGNATURES[fw]).join(', ')})`);
+    throw new CaseError(id, 'op', `${show(op)} is not a ${fw} op convcheck knows (${Object.keys(SIGNATURES[fw]).join(', ')})`);
   }
   const attrs = v['attrs'] ?? {};
   if (!isObject(attrs)) throw new CaseError(id, 'attrs', 'must be an object of keyword arguments');
@@ -96,7 +99,7 @@ export function parseCase(v: unknown, where: string): Case {
   if (!isObject(inputsJson)) throw new CaseError(id, 'inputs', 'must be an object of tensors by input name');
   const inputs: Record<string, Tensor> = {};
   const dtype = v['dtype'] ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64') throw new CaseError(id, 'dtype', `must be "float32" or "float64", got ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float64') throw new CaseError(id, 'dtype', `must be "float32" or "float64", got ${show(dtype)}`);
   for (const k of Object.keys(inputsJson)) {
     if (!sig.inputs.includes(k) && !sig.optionalInputs.includes(k)) {
       throw new CaseError(id, `inputs.${k}`, `is not an input of ${fw} ${op} (it takes ${[...sig.inputs, ...sig.optionalInputs].join(', ')})`);

@@ -1,8 +1,8 @@
 /**
  * Reading cases from .json / .jsonl files or stdin, and writing files atomically.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, mkdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CaseError } from '../core/errors.js';
 import { parseCase, type Case, type Outcome } from './case.js';
 
@@ -32,18 +32,21 @@ export function parseCaseText(text: string, name: string, mode: 'lines' | 'whole
   }
   const out: Entry[] = [];
   text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    const where = `${name}:${i + 1}`;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch (e) {
-      out.push({ where, error: new CaseError(where, '(json)', `is not valid JSON: ${(e as Error).message}`) });
-      return;
-    }
-    out.push(entry(v, where));
+    if (line.trim() !== '') out.push(lineEntry(line, name, i + 1));
   });
   return out;
+}
+
+/** One line of a JSONL source, `name:lineNo` naming it in errors and when it has no id. */
+export function lineEntry(line: string, name: string, lineNo: number): Entry {
+  const where = `${name}:${lineNo}`;
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch (e) {
+    return { where, error: new CaseError(where, '(json)', `is not valid JSON: ${(e as Error).message}`) };
+  }
+  return entry(v, where);
 }
 
 function entry(v: unknown, where: string): Entry {
@@ -64,19 +67,59 @@ export function outcomeJson(id: string, o: Outcome): Record<string, unknown> {
   return 'error' in o ? { id, error: o.error } : { id, shape: o.shape, data: Array.from(o.data, jsonNumber) };
 }
 
+/** A file convcheck cannot write (a directory, a missing parent it cannot create, no permission). */
+export class WriteError extends Error {
+  override readonly name = 'WriteError';
+}
+
 /**
  * Writes a file so that a crash leaves either the old file or the new one, never half of one:
- * write a temporary file beside it, fsync, rename over.
+ * write a temporary file beside it, fsync, rename over. A symlink is written through (its target
+ * is replaced, the link stays); a directory is refused before anything is written; a failure
+ * removes the temporary file.
  */
 export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const target = resolveTarget(path);
   try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    mkdirSync(dirname(target), { recursive: true });
+  } catch (e) {
+    throw new WriteError(`cannot write ${path}: cannot create its directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  renameSync(tmp, path);
+  const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new WriteError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** The file a write to `path` should replace: the final target of a symlink chain, or `path`. */
+function resolveTarget(path: string): string {
+  let target = path;
+  try {
+    target = realpathSync(path);
+  } catch {
+    // Missing file, or a dangling symlink: write where the link points, else create the path.
+    try {
+      if (lstatSync(path).isSymbolicLink()) target = resolve(dirname(path), readlinkSync(path));
+    } catch {
+      target = path;
+    }
+  }
+  let st;
+  try {
+    st = statSync(target);
+  } catch {
+    return target;
+  }
+  if (st.isDirectory()) throw new WriteError(`cannot write ${path}: it is a directory (give a file name)`);
+  return target;
 }

@@ -1,26 +1,192 @@
 /**
- * `convcheck eval FILE|-`: computes every case on the reference, one JSON line per case.
+ * `convcheck eval FILE|-`: computes every case on the reference, one JSON line per case, written
+ * as soon as it is computed (a crash or a slow case never holds back the answers before it).
+ *
+ * A case that cannot be answered still never stops the batch:
+ * - malformed (CaseError) or too large to compute (LimitError, `--max-elements`): a message on
+ *   stderr naming the case, exit 2;
+ * - a bug in convcheck: a line `{"id", "error": "internal: …"}` and exit 3.
+ * With `--check`, each case that has `expected` is compared with it; a mismatch prints the
+ * difference on stderr and makes the exit status 1.
  */
-import { evaluate } from '../case/case.js';
-import { outcomeJson, readCases } from '../case/io.js';
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { evaluate, type Case, type Outcome } from '../case/case.js';
+import { lineEntry, outcomeJson, parseCaseText, type Entry } from '../case/io.js';
+import { escapeControls, LimitError } from '../core/errors.js';
+import { compareExpected } from './check.js';
 
 export interface EvalSummary {
   readonly evaluated: number;
   readonly malformed: number;
+  /** Refused by the memory guard. */
+  readonly refused: number;
+  /** Cases whose outcome differs from their `expected` (with --check). */
+  readonly mismatched: number;
+  /** Cases checked against an `expected` (with --check). */
+  readonly checked: number;
+  readonly internal: number;
 }
 
-/** Writes results to `out`, malformed-case messages to `err`. */
-export function evalFile(path: string, out: (line: string) => void, err: (line: string) => void): EvalSummary {
-  let evaluated = 0;
-  let malformed = 0;
-  for (const e of readCases(path)) {
+export interface EvalOptions {
+  readonly check?: boolean;
+  /** The evaluation (default: the reference); tests inject a failing one. */
+  readonly evaluate?: (c: Case) => Outcome;
+}
+
+type Out = (line: string) => void;
+
+/** JSON.stringify leaves DEL, C1 (which terminals may read as CSI) and U+2028/9 raw; escape them. */
+export function jsonLine(v: unknown): string {
+  return JSON.stringify(v).replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Exit status for a summary: 3 internal error, 2 malformed or refused input, 1 a --check mismatch. */
+export function evalExitCode(s: EvalSummary): number {
+  if (s.internal > 0) return 3;
+  if (s.malformed > 0 || s.refused > 0) return 2;
+  return s.mismatched > 0 ? 1 : 0;
+}
+
+/** e.g. "2 malformed, 1 refused (--max-elements), 40 evaluated". */
+export function evalSummaryLine(s: EvalSummary): string {
+  const parts = [
+    s.malformed && `${s.malformed} malformed case(s)`,
+    s.refused && `${s.refused} refused (--max-elements)`,
+    s.internal && `${s.internal} internal error(s)`,
+    s.mismatched && `${s.mismatched} of ${s.checked} with expected differ`,
+  ].filter(Boolean);
+  return `${parts.join(', ')}, ${s.evaluated} evaluated`;
+}
+
+class Evaluator {
+  evaluated = 0;
+  malformed = 0;
+  refused = 0;
+  mismatched = 0;
+  checked = 0;
+  internal = 0;
+
+  constructor(
+    private readonly out: Out,
+    private readonly err: Out,
+    private readonly opts: EvalOptions,
+  ) {}
+
+  /** One line of a JSONL source; even a bug while parsing it costs only that line. */
+  line(text: string, name: string, lineNo: number): void {
+    let e: Entry;
+    try {
+      e = lineEntry(text, name, lineNo);
+    } catch (ex) {
+      this.internalError(`${name}:${lineNo}`, ex);
+      return;
+    }
+    this.take(e);
+  }
+
+  private internalError(id: string, ex: unknown): void {
+    const msg = escapeControls(ex instanceof Error ? ex.message : String(ex), false);
+    this.internal++;
+    this.out(jsonLine({ id, error: `internal: ${msg}` }));
+    this.err(`convcheck eval: internal error on case ${escapeControls(id, false)} (a bug in convcheck, please report it with the case): ${msg}`);
+  }
+
+  take(e: Entry): void {
     if ('error' in e) {
-      malformed++;
-      err(`convcheck eval: ${e.error.message}`);
+      this.malformed++;
+      this.err(`convcheck eval: ${e.error.message}`);
+      return;
+    }
+    const c = e.case;
+    let o: Outcome;
+    try {
+      o = (this.opts.evaluate ?? evaluate)(c);
+    } catch (ex) {
+      if (!(ex instanceof LimitError)) return this.internalError(c.id, ex);
+      this.refused++;
+      this.err(`convcheck eval: case ${escapeControls(c.id, false)}: refused: ${escapeControls(ex.message, false)}`);
+      return;
+    }
+    this.out(jsonLine(outcomeJson(c.id, o)));
+    this.evaluated++;
+    if (this.opts.check && c.expected) this.check(c, o);
+  }
+
+  private check(c: Case, o: Outcome): void {
+    this.checked++;
+    const diff = compareExpected(c, o);
+    if (diff === undefined) return;
+    this.mismatched++;
+    this.err(`convcheck eval --check: case ${escapeControls(c.id, false)} does not give its expected:\n${escapeControls(diff)}`);
+  }
+
+  summary(): EvalSummary {
+    const { evaluated, malformed, refused, mismatched, checked, internal } = this;
+    return { evaluated, malformed, refused, mismatched, checked, internal };
+  }
+}
+
+/**
+ * Evaluates a source: a `.json` file holds one case (or a list); a `.jsonl` file one per line;
+ * stdin (`-`) and other names are read line by line, unless the first non-blank line is not JSON
+ * on its own (a pretty-printed case), in which case the whole text is one JSON value.
+ */
+export async function evalSource(path: string, out: Out, err: Out, opts: EvalOptions = {}): Promise<EvalSummary> {
+  const ev = new Evaluator(out, err, opts);
+  const name = path === '-' ? 'stdin' : path.split('/').pop()!;
+  if (path.endsWith('.json')) {
+    for (const e of parseCaseText(readFileSync(path, 'utf8'), name, 'whole')) ev.take(e);
+    return ev.summary();
+  }
+  const stream = path === '-' ? process.stdin : createReadStream(path, 'utf8');
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  // Only the first line is ambiguous: alone, it is the whole source (a case without an id is then
+  // named after the source, "stdin"); followed by more, it is line 1 of a JSONL stream. It is
+  // held back only when that changes its answer (no id, or not a single-line JSON value).
+  const held: string[] = [];
+  let mode: 'first' | 'lines' | 'whole' = path.endsWith('.jsonl') ? 'lines' : 'first';
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (mode === 'whole') {
+      held.push(line);
       continue;
     }
-    out(JSON.stringify(outcomeJson(e.case.id, evaluate(e.case))));
-    evaluated++;
+    if (line.trim() === '') {
+      if (held.length) held.push(line);
+      continue;
+    }
+    if (mode === 'first') {
+      if (held.length === 0) {
+        const v = tryParse(line);
+        if (v === undefined) mode = 'whole';
+        else if (hasId(v)) mode = 'lines';
+        if (mode !== 'lines') {
+          held.push(...new Array<string>(n - 1).fill(''), line);
+          continue;
+        }
+      } else {
+        mode = 'lines';
+        const k = held.findIndex((l) => l.trim() !== '');
+        ev.line(held[k]!, name, k + 1);
+        held.length = 0;
+      }
+    }
+    ev.line(line, name, n);
   }
-  return { evaluated, malformed };
+  if (held.length) for (const e of parseCaseText(held.join('\n'), name, 'auto')) ev.take(e);
+  return ev.summary();
+}
+
+function tryParse(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function hasId(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as Record<string, unknown>)['id'] === 'string';
 }

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
  * The convcheck command line. Exit codes: 0 done (and, for checks, all held); 1 a check found a
- * failure; 2 bad usage or malformed input.
+ * failure; 2 bad usage, malformed input or a call past --max-elements; 3 an internal error (a bug
+ * in convcheck: reported without a stack trace unless CONVCHECK_DEBUG is set).
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ORACLE_NAMES } from '../../oracles/registry.js';
-import { evalFile } from './eval.js';
+import { evalExitCode, evalSource, evalSummaryLine } from './eval.js';
 import { unreadable } from './errors.js';
+import { escapeControls, LimitError } from '../core/errors.js';
+import { DEFAULT_MAX_ELEMENTS, setMaxElements } from '../core/shapes.js';
+import { WriteError } from '../case/io.js';
 import { runCommand, UsageError, type RunArgs } from './run.js';
 import { replayCommand } from './replay.js';
 import { validateCommand, type ValidateArgs } from './validate.js';
@@ -26,29 +30,41 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-program
-  .command('eval')
-  .description('compute each case on the float64 reference; prints one JSON line per case: {id, shape, data} or {id, error}')
-  .argument('<file>', 'a .json file (one case), a .jsonl file (one case per line), or - for stdin')
-  .action((file: string) => {
-    const chunks: string[] = [];
-    const summary = evalFile(
-      file,
-      (line) => {
-        chunks.push(line);
-        if (chunks.length >= 1000) process.stdout.write(chunks.splice(0).join('\n') + '\n');
-      },
-      (line) => process.stderr.write(line + '\n'),
-    );
-    if (chunks.length) process.stdout.write(chunks.join('\n') + '\n');
-    if (summary.malformed > 0) {
-      process.stderr.write(`convcheck eval: ${summary.malformed} malformed case(s), ${summary.evaluated} evaluated\n`);
-      process.exitCode = 2;
-    }
-  });
+/** `--sizes` and explicit size limits of generated cases (run, validate). */
+function sizeOptions(c: Command): Command {
+  return c
+    .addOption(new Option('--sizes <preset>', 'size of generated cases: small (up to 7 along an axis, 9 channels), medium, large (up to 64 / 40 / 12 in 1-D / 2-D / 3-D, 36 channels)').choices(['small', 'medium', 'large']).default('small'))
+    .option('--max-spatial <n>', 'explicit limit on the input extent along each spatial axis (replaces the preset)')
+    .option('--max-channels <n>', 'explicit limit on input and output channels')
+    .option('--max-kernel <n>', 'explicit limit on the kernel extent along each axis');
+}
+
+/** `--max-elements`: the memory guard's limit (src/core/shapes.ts), applied before the command runs. */
+function maxElementsOption(): Option {
+  return new Option('--max-elements <n>', 'refuse calls whose operands, intermediates or output exceed n elements each')
+    .default(String(DEFAULT_MAX_ELEMENTS))
+    .argParser((v) => {
+      const n = Number(v);
+      if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-elements must be a positive integer, got ${JSON.stringify(v)}`);
+      setMaxElements(n);
+      return v;
+    });
+}
 
 program
-  .command('run')
+  .command('eval')
+  .description('compute each case on the float64 reference; prints one JSON line per case as it is computed: {id, shape, data} or {id, error}')
+  .argument('<file>', 'a .json file (one case), a .jsonl file (one case per line), or - for stdin')
+  .option('--check', 'compare each case that has `expected` with it; print the difference and exit 1 on a mismatch')
+  .addOption(maxElementsOption())
+  .action(async (file: string, o: { check?: boolean }) => {
+    const summary = await evalSource(file, (line) => process.stdout.write(line + '\n'), (line) => process.stderr.write(line + '\n'), { check: o.check === true });
+    process.exitCode = evalExitCode(summary);
+    if (process.exitCode !== 0) process.stderr.write(`convcheck eval: ${evalSummaryLine(summary)}\n`);
+  });
+
+sizeOptions(program
+  .command('run'))
   .description('the main job: random cases through every oracle and property; failures shrunk, saved and printed')
   .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')}`).default(ORACLE_NAMES.join(',')))
   .option('--properties <list>', 'comma-separated property names (default: all)')
@@ -75,12 +91,13 @@ program
   .command('replay')
   .description('re-check saved failures (no search); exit 1 if one fails outside a known finding')
   .argument('[paths...]', 'regression files or directories', ['regressions'])
+  .addOption(maxElementsOption())
   .action(async (paths: string[]) => {
     process.exitCode = await replayCommand(paths);
   });
 
-program
-  .command('validate')
+sizeOptions(program
+  .command('validate'))
   .description('check your own convolution: every property that applies to the ops your adapter declares; exit 1 on a failure')
   .option('--impl <path>', 'a module whose default export is { name, framework, ops, run(case) } (or a function of the options returning one); it is imported and executed, in a child process')
   .option('--cmd <command line>', 'a program on the process protocol (docs/protocol.md), run through /bin/sh')
@@ -109,7 +126,8 @@ program
     process.exitCode = await conformanceCommand(dir, a);
   });
 
-const write = (stream: NodeJS.WriteStream) => (s: string) => stream.write(s + '\n');
+/** Terminal output: text from input (ids, names, messages) is printed with control characters escaped. */
+const write = (stream: NodeJS.WriteStream) => (s: string) => stream.write(escapeControls(s) + '\n');
 
 program
   .command('translate')
@@ -119,6 +137,7 @@ program
   .option('--op <op>', "the target op (default: the target's forward or transposed op; for jax conv_general_dilated)")
   .option('--no-transpose-kernel', 'with --to jax --op conv_transpose: emit transpose_kernel=False')
   .option('--json', 'print the translated case (ready for `convcheck eval`; what to do with its output is in its note)')
+  .addOption(maxElementsOption())
   .action((file: string, a: TranslateArgs) => {
     process.exitCode = translateCommand(file, a, write(process.stdout), write(process.stderr));
   });
@@ -133,6 +152,7 @@ program
   .option('--seed <s>', 'seed of the random inputs (default: $CONVCHECK_SEED, else the clock); always printed')
   .option('--max-mistakes <k>', 'largest set of mistakes tried', '3')
   .option('--json', 'print the structured diagnosis')
+  .addOption(maxElementsOption())
   .action((a: string, b: string | undefined, o: DiagnoseArgs) => {
     process.exitCode = diagnoseCommand(a, b, o, write(process.stdout), write(process.stderr));
   });
@@ -172,13 +192,20 @@ async function main(): Promise<void> {
       return;
     }
     const cannot = unreadable(e);
-    if (cannot) {
-      process.stderr.write(`convcheck: ${cannot}\n`);
+    if (cannot || e instanceof LimitError || e instanceof WriteError) {
+      process.stderr.write(`convcheck: ${escapeControls(cannot ?? (e as Error).message)}\n`);
       process.exitCode = 2;
       return;
     }
-    throw e;
+    internalError(e);
   }
+}
+
+/** A bug in convcheck: one clear line and exit 3; the stack only when CONVCHECK_DEBUG is set. */
+function internalError(e: unknown): void {
+  const detail = e instanceof Error ? (process.env['CONVCHECK_DEBUG'] ? (e.stack ?? e.message) : e.message) : String(e);
+  process.stderr.write(`convcheck: internal error (a bug in convcheck; CONVCHECK_DEBUG=1 shows where): ${escapeControls(detail)}\n`);
+  process.exitCode = 3;
 }
 
 void main();

@@ -10,6 +10,7 @@ import { defaultSeed, parseShard } from '../runner/seeds.js';
 import { buildReport } from '../runner/report.js';
 import { parseReportFormats, writeReports, type ReportFormat } from '../report/index.js';
 import { invocation } from './package.js';
+import { parseSizeOptions, type SizeOptions } from '../generators/sizes.js';
 
 export interface RunArgs {
   oracles?: string;
@@ -23,6 +24,10 @@ export interface RunArgs {
   report?: string;
   out?: string;
   strict?: boolean;
+  sizes?: string;
+  maxSpatial?: string;
+  maxChannels?: string;
+  maxKernel?: string;
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -34,6 +39,15 @@ export function parseDuration(s: string): number {
 }
 
 export class UsageError extends Error {}
+
+/** `--sizes` and the explicit size limits of run and validate. */
+export function sizeArgs(a: { sizes?: string; maxSpatial?: string; maxChannels?: string; maxKernel?: string }): SizeOptions {
+  try {
+    return parseSizeOptions(a);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 function positiveInt(name: string, s: string): number {
   const n = Number(s);
@@ -72,6 +86,7 @@ export function runOptions(a: RunArgs): RunOptions {
     regressionsDir: a.regressions === false ? null : (a.regressions ?? 'regressions'),
     ...(a.path !== undefined ? { path: a.path } : {}),
     ...(a.strict ? { strict: true } : {}),
+    sizes: sizeArgs(a),
   };
 }
 

@@ -11,9 +11,10 @@ import { invocation } from './package.js';
 import { AdapterError } from '../validate/adapter.js';
 import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
-import { parseDuration, reportFormats, UsageError } from './run.js';
+import { parseDuration, reportFormats, sizeArgs, UsageError } from './run.js';
 import type { Regression } from '../runner/regressions.js';
 import { formatFailure } from '../testing/format.js';
+import { escapeControls } from '../core/errors.js';
 
 export interface ValidateArgs {
   impl?: string;
@@ -28,10 +29,15 @@ export interface ValidateArgs {
   path?: string;
   report?: string;
   out?: string;
+  sizes?: string;
+  maxSpatial?: string;
+  maxChannels?: string;
+  maxKernel?: string;
 }
 
 function printFailure(f: Regression): void {
-  process.stdout.write(`\n${formatFailure(f)}\n`);
+  // The adapter's messages and names are user text: escape control characters for the terminal.
+  process.stdout.write(escapeControls(`\n${formatFailure(f)}\n`));
 }
 
 /** A word for /bin/sh: single-quoted unless it is plainly safe. */
@@ -85,11 +91,12 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
         ...(a.strict ? { strict: true } : {}),
         ...(a.path !== undefined ? { path: a.path } : {}),
         replayBase,
+        sizes: sizeArgs(a),
       },
       {
         onImplementation: (d) => {
           declared = d;
-          process.stderr.write(`convcheck validate: ${d.name} (${d.framework}: ${d.ops.join(', ')}), seed ${seed}\n`);
+          process.stderr.write(escapeControls(`convcheck validate: ${d.name} (${d.framework}: ${d.ops.join(', ')}), seed ${seed}\n`));
         },
         onCell: (c, done) => process.stderr.write(`[${done}/${properties.length}] ${c.property}: ${c.cases} cases, ${c.failed} failed${c.lenient ? `, ${c.lenient} lenient` : ''}\n`),
       },
@@ -113,6 +120,6 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
     });
     for (const path of writeReports(formats, report, a.out)) process.stderr.write(`report: ${path}\n`);
   }
-  process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${v.name}; seed ${seed}\n`);
+  process.stdout.write(escapeControls(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${v.name}; seed ${seed}\n`));
   return v.ok ? 0 : 1;
 }

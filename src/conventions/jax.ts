@@ -165,6 +165,9 @@ export function lowerJax(call: ConvCall): Lowering {
 
   // conv_transpose
   if (ndim > 5) throw new ConvError(op, 'lhs', `has no default dimension_numbers for rank ${ndim}`);
+  if (rhs.shape.length !== ndim) {
+    throw new ConvError(op, 'rhs', `must have the same rank as lhs, got lhs [${lhs.shape.join(', ')}] and rhs [${rhs.shape.join(', ')}]`);
+  }
   const dn = readDimensionNumbers(a) ?? defaultSpecs(ndim, true);
   const strides = perAxis(a, 'strides', r, true);
   const rhsDilation = perAxis(a, 'rhs_dilation', r, false);

@@ -81,9 +81,12 @@ export function lowerTorch(call: ConvCall): Lowering {
     }
   });
   const outSp = inSp.map((l, i) => transposeOutSize(l, effK[i]!, stride[i]!, [padding[i]!, padding[i]!], outputPadding[i]!));
-  // NB: torch's grouped path (oneDNN) skips this check and returns an empty tensor for an output
-  // size of 0; only the ungrouped path refuses it (docs/findings.md). Mirror both.
-  if (outSp.some((o) => o < (groups > 1 ? 0 : 1))) {
+  // An output size of 0 is a valid empty result (the crop removes every element); a negative
+  // one is no tensor at all. torch 2.13 itself depends on the backend path: its native kernel
+  // refuses 0 too, its oneDNN kernel (batch > 1 or groups > 1) returns the empty tensor
+  // (docs/findings.md, "PyTorch 2.13: zero-size transposed outputs"). The reference follows the
+  // mathematics, not either path.
+  if (outSp.some((o) => o < 0)) {
     throw new ConvError(op, 'input', `size per channel [${inSp.join(', ')}] gives output size [${outSp.join(', ')}]: output size is too small`);
   }
   return {

@@ -3,7 +3,7 @@
  * canonical parameters through the helpers here, and `convInfo` is the one function that turns a
  * canonical spec plus operand shapes into every derived size. Nothing else does padding algebra.
  */
-import { ConvError, show } from './errors.js';
+import { ConvError, LimitError, show } from './errors.js';
 
 /** A signed [low, high] padding pair; a negative amount crops. */
 export type PadPair = readonly [number, number];
@@ -113,6 +113,7 @@ export function convInfo(op: string, lhsShape: readonly number[], rhsShape: read
   });
   const outSpatial = paddedIn.map((p, i) => windowCount(p, effectiveKernel[i]!, spec.windowStrides[i]!));
   const outBatch = batch / bgc;
+  checkCost(op, lhsShape, rhsShape, { batch, inChannels, kernelInChannels, outChannels, kernelSpatial, dilatedIn, paddedIn, outSpatial, outBatch, groups: fgc * bgc });
   return {
     rank,
     batch,
@@ -129,6 +130,72 @@ export function convInfo(op: string, lhsShape: readonly number[], rhsShape: read
     outSpatial,
     outShape: [outBatch, ...outSpatial, outChannels],
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The memory guard. A 200-byte case can ask for a 2^53-element output (a huge padding, dilation
+// or output_shape, or a zero batch beside a huge axis), so every size the reference would
+// allocate is estimated here, from the shapes alone, before anything is allocated.
+
+/** Default of `--max-elements`: 2^22 float64 values (32 MiB) per tensor or intermediate. */
+export const DEFAULT_MAX_ELEMENTS = 1 << 22;
+/** Multiply-adds allowed per call, per allowed element: keeps one call to seconds, not hours. */
+export const WORK_PER_ELEMENT = 256;
+
+let maxElements = DEFAULT_MAX_ELEMENTS;
+
+/** Sets the element limit for this process (the CLI's `--max-elements`); returns the old one. */
+export function setMaxElements(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`max elements must be a positive integer, got ${n}`);
+  const old = maxElements;
+  maxElements = n;
+  return old;
+}
+
+export function getMaxElements(): number {
+  return maxElements;
+}
+
+const count = (n: number): string => (n < 1e15 ? String(n) : n.toExponential(3));
+const product = (v: readonly number[]): number => v.reduce((a, b) => a * b, 1);
+
+type CostInputs = Pick<ConvInfo, 'batch' | 'inChannels' | 'kernelInChannels' | 'outChannels' | 'kernelSpatial' | 'dilatedIn' | 'paddedIn' | 'outSpatial' | 'outBatch'> & {
+  readonly groups: number;
+};
+
+/**
+ * Refuses (LimitError) a call whose operands, dilated or padded input, output, per-axis index
+ * tables or multiply-add count exceed the limits. Axis lengths count on their own, because an
+ * empty tensor (a zero batch) can still have an axis of 2^53 and the reference builds per-axis
+ * tables. Plain float arithmetic is fine here: past 2^53 it is inexact but still far too big.
+ */
+export function checkCost(op: string, lhsShape: readonly number[], rhsShape: readonly number[], c: CostInputs): void {
+  const limit = maxElements;
+  const refuse = (what: string, n: number): never => {
+    throw new LimitError(op, `${what} would have ${count(n)} elements, more than the limit of ${limit} (--max-elements)`);
+  };
+  const tensors: Array<[string, readonly number[]]> = [
+    ['lhs', lhsShape],
+    ['rhs', rhsShape],
+    ['the dilated input', [c.batch, ...c.dilatedIn, c.inChannels]],
+    ['the padded input', [c.batch, ...c.paddedIn, c.inChannels]],
+    ['the output', [c.outBatch, ...c.outSpatial, c.outChannels]],
+  ];
+  for (const [what, shape] of tensors) {
+    const n = product(shape);
+    if (n > limit) refuse(`${what} [${shape.join(', ')}]`, n);
+    shape.forEach((d, i) => {
+      if (d > limit) refuse(`axis ${i} of ${what}`, d);
+    });
+  }
+  const positions = product(c.outSpatial);
+  if (positions > limit) refuse('the table of output positions', positions);
+  const taps = product(c.kernelSpatial);
+  if (taps > limit) refuse('the kernel window', taps);
+  const work = c.outBatch * c.groups * positions * taps * Math.max(c.kernelInChannels, 1) * Math.max(c.outChannels / c.groups, 1);
+  if (work > limit * WORK_PER_ELEMENT) {
+    throw new LimitError(op, `would take about ${count(work)} multiply-adds, more than the limit of ${limit * WORK_PER_ELEMENT} (${WORK_PER_ELEMENT} × --max-elements)`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { describeThrown } from '../../oracles/types.js';
 import { openImplementation } from './implementations.js';
 import { saveRegression, type Regression } from './regressions.js';
 import { cellSeed, type Shard } from './seeds.js';
+import { sizeFlags, type SizeOptions } from '../generators/sizes.js';
 
 export interface RunOptions {
   readonly oracles: readonly string[];
@@ -33,6 +34,8 @@ export interface RunOptions {
   readonly replayBase?: (impl: string) => string;
   /** Leniency (accepting a call the convention rejects) is a failure instead of its own count. */
   readonly strict?: boolean;
+  /** Sizes of generated cases (`--sizes`, `--max-spatial`, ...); replay commands carry them. */
+  readonly sizes?: SizeOptions;
 }
 
 export interface CellResult {
@@ -68,7 +71,7 @@ export function propertyByName(name: string): Property<unknown> {
 
 export function replayCommand(o: RunOptions, oracle: string, property: string, path: string): string {
   const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
-  const base = o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`;
+  const base = (o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`) + sizeFlags(o.sizes);
   // The seed alone replays the search and its shrinking exactly; fast-check's path (kept in the
   // regression file) skips the search, but shrinking long arrays makes it too long to print.
   const strict = o.strict ? ' --strict' : '';
@@ -120,7 +123,7 @@ function emptyCell(oracle: string, property: string, status: CellResult['status'
 
 async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number): Promise<CellResult> {
   const started = Date.now();
-  const arb = prop.arbitrary(impl, { float64: impl.float64 });
+  const arb = prop.arbitrary(impl, { float64: impl.float64, ...(o.sizes?.preset ? { sizes: o.sizes.preset } : {}), ...(o.sizes?.limits ? { limits: o.sizes.limits } : {}) });
   if (!arb) return emptyCell(impl.name, prop.name, 'not-applicable', `no ${prop.name} inputs for ${impl.name}'s ops`);
   const cell = emptyCell(impl.name, prop.name, 'ran');
   let shrinking = false;

@@ -10,6 +10,7 @@ import { PROPERTIES } from '../../properties/index.js';
 import { runImplementation, type CellResult, type RunHooks } from '../runner/run.js';
 import { adapterImplementation, type Adapter } from './adapter.js';
 import { openIsolated, type ImplSource } from './isolated.js';
+import type { SizeOptions } from '../generators/sizes.js';
 
 export interface ValidateOptions {
   readonly runs?: number;
@@ -25,6 +26,8 @@ export interface ValidateOptions {
   readonly timeoutMs?: number;
   /** Accepting a call the convention rejects fails (default: it is counted as lenient). */
   readonly strict?: boolean;
+  /** Sizes of generated cases (`--sizes`, `--max-spatial`, ...). */
+  readonly sizes?: SizeOptions;
 }
 
 export interface Validation {
@@ -78,6 +81,7 @@ export async function validate(target: Adapter | Implementation | ImplSource | s
         regressionsDir: o.regressionsDir ?? null,
         ...(o.path !== undefined ? { path: o.path } : {}),
         ...(o.strict ? { strict: true } : {}),
+        ...(o.sizes ? { sizes: o.sizes } : {}),
         replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',
       },
       impl,
