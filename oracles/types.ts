@@ -4,11 +4,12 @@
  * "unsupported" is never counted as "wrong".
  */
 import type { ConvCall } from '../src/conventions/index.js';
+import type { DType } from '../src/case/case.js';
 import type { Tensor } from '../src/core/tensor.js';
 
 /** What an oracle is asked: a call plus the dtype it should compute in. */
 export interface OracleCall extends ConvCall {
-  readonly dtype: 'float32' | 'float64';
+  readonly dtype: DType;
 }
 
 export type OracleResult =

@@ -52,6 +52,7 @@ program
   .option('--time-budget <t>', 'total time for the search, e.g. 120s, 5m', '120s')
   .option('--shard <i/n>', 'run shard i of n: each shard searches its own part of the seed space')
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
+  .option('--precision <profile>', 'judge under a precision profile (fp32, tf32, fp16, bf16, fp16-acc16), or auto: the tightest one met')
   .option('--regressions <dir>', 'where failures are saved', 'regressions')
   .option('--no-regressions', 'save nothing')
   .option('--report <format>', 'also write the run as json, junit or html (with --out)')
@@ -77,6 +78,7 @@ program
   .option('--time-budget <t>', 'total time for the search', '60s')
   .option('--properties <list>', 'comma-separated property names (default: all that apply)')
   .option('--path <path>', 'replay one counterexample (with one property)')
+  .option('--precision <profile>', 'judge under a precision profile (fp32, tf32, fp16, bf16, fp16-acc16), or auto: the tightest one met')
   .option('--report <format>', 'json, junit or html (with --out)')
   .option('--out <file>', 'where the report is written')
   .action(async (a: ValidateArgs) => {

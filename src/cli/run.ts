@@ -9,6 +9,17 @@ import { failureReport, knownReport, summaryTable } from '../runner/table.js';
 import { defaultSeed, parseShard } from '../runner/seeds.js';
 import { buildReport } from '../runner/report.js';
 import { REPORT_FORMATS, writeReport } from '../report/index.js';
+import { overallPrecision, parsePrecision, precisionReport, type PrecisionMode } from '../runner/precision.js';
+
+/** `--precision` checked, or a usage error. */
+export function precisionOption(s: string | undefined): PrecisionMode | undefined {
+  if (s === undefined) return undefined;
+  try {
+    return parsePrecision(s);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 export interface RunArgs {
   oracles?: string;
@@ -21,6 +32,7 @@ export interface RunArgs {
   regressions?: string | false;
   report?: string;
   out?: string;
+  precision?: string;
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -69,6 +81,7 @@ export function runOptions(a: RunArgs): RunOptions {
     shard,
     regressionsDir: a.regressions === false ? null : (a.regressions ?? 'regressions'),
     ...(a.path !== undefined ? { path: a.path } : {}),
+    ...(a.precision !== undefined ? { precision: precisionOption(a.precision)! } : {}),
   };
 }
 
@@ -113,9 +126,12 @@ export async function runCommand(a: RunArgs): Promise<number> {
     `\n${total} cases, ${failed.length} new failure(s), ${cells.reduce((s, c) => s + c.known, 0)} in known findings` +
       `${unavailable.length ? `, UNAVAILABLE: ${unavailable.join(', ')}` : ''}; seed ${o.seed}\n`,
   );
+  out.write('\n' + precisionReport(cells) + '\n');
   if (a.report && a.out) {
     writeReport(a.report as (typeof REPORT_FORMATS)[number], buildReport('run', cells, { seed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, startedAt: started }), a.out);
     err.write(`report: ${a.out}\n`);
   }
+  // auto: some profile met is success, none is failure.
+  if (o.precision === 'auto') return overallPrecision(cells) === 'none' ? 1 : 0;
   return failed.length > 0 ? 1 : 0;
 }

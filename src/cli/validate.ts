@@ -8,7 +8,8 @@ import { summaryTable } from '../runner/table.js';
 import { writeReport } from '../report/index.js';
 import { AdapterError, loadAdapter } from '../validate/adapter.js';
 import { validate } from '../validate/validate.js';
-import { parseDuration, UsageError } from './run.js';
+import { parseDuration, precisionOption, UsageError } from './run.js';
+import { overallPrecision, precisionReport } from '../runner/precision.js';
 import type { Regression } from '../runner/regressions.js';
 
 export interface ValidateArgs {
@@ -20,6 +21,7 @@ export interface ValidateArgs {
   path?: string;
   report?: string;
   out?: string;
+  precision?: string;
 }
 
 const FORMATS = ['json', 'junit', 'html'] as const;
@@ -54,6 +56,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   const properties = a.properties ? a.properties.split(',').map((s) => s.trim()) : all;
   for (const p of properties) if (!all.includes(p)) throw new UsageError(`unknown property ${JSON.stringify(p)} (known: ${all.join(', ')})`);
   if (a.path !== undefined && properties.length !== 1) throw new UsageError('--path replays one counterexample: give exactly one --properties');
+  const precision = precisionOption(a.precision);
   let adapter;
   try {
     adapter = await loadAdapter(a.impl);
@@ -71,7 +74,8 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
       timeBudgetMs: parseDuration(a.timeBudget ?? '60s'),
       properties,
       ...(a.path !== undefined ? { path: a.path } : {}),
-      replayBase: `convcheck validate --impl ${a.impl}`,
+      replayBase: `convcheck validate --impl ${a.impl}${precision ? ` --precision ${precision}` : ''}`,
+      ...(precision ? { precision } : {}),
     },
     { onCell: (c, done) => process.stderr.write(`[${done}/${properties.length}] ${c.property}: ${c.cases} cases, ${c.failed} failed\n`) },
   );
@@ -87,6 +91,9 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
     writeReport(a.report as (typeof FORMATS)[number], report, a.out);
     process.stderr.write(`report: ${a.out}\n`);
   }
-  process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${adapter.name}; seed ${seed}\n`);
+  process.stdout.write('\n' + precisionReport(v.cells) + '\n');
+  process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${adapter.name}${precision && precision !== 'auto' ? ` under ${precision}` : ''}; seed ${seed}\n`);
+  // auto: some profile met is success, none is failure.
+  if (precision === 'auto') return overallPrecision(v.cells) === 'none' ? 1 : 0;
   return v.ok ? 0 : 1;
 }

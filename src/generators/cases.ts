@@ -12,6 +12,8 @@ import fc from 'fast-check';
 import type { CaseJson } from '../case/case.js';
 import type { Framework } from '../conventions/index.js';
 import { dilatedSize } from '../core/shapes.js';
+import { NARROW, type DType } from '../case/case.js';
+import { roundToFormat } from '../core/formats.js';
 import type { DataKind } from './tensors.js';
 
 /** Per spatial axis: independent small naturals, mapped to sizes by each op's builder. */
@@ -39,7 +41,7 @@ interface Draw {
   readonly pick: readonly number[];
   readonly pools: readonly (readonly number[])[];
   readonly kind: DataKind;
-  readonly dtype: 'float32' | 'float64';
+  readonly dtype: DType;
   readonly avoid: NonNullable<GenOptions['avoid']>;
 }
 
@@ -72,6 +74,26 @@ export interface GenOptions {
    * These are mappings of the same draws, not filters.
    */
   readonly avoid?: { readonly groups?: boolean; readonly dilatedTranspose?: boolean; readonly strideWithDilation?: boolean };
+  /**
+   * float16 or bfloat16 cases (instead of float32/float64): every value drawn is a value of the
+   * dtype (float pools rounded to it), as the case format requires.
+   */
+  readonly dtype?: 'float16' | 'bfloat16';
+  /**
+   * Share of the non-integer cases drawn from multiples of 1/64 in [-2, 2] (default 0). They are
+   * exact in float16, bfloat16 and tf32, so input rounding is nil and a precision profile's
+   * accumulation and output rounding show alone: what `--precision` needs to tell fp16 from
+   * fp16 with a float16 accumulator, or fp16 output from bf16 output.
+   */
+  readonly dyadicShare?: number;
+}
+
+const dyadicPool = fc.array(fc.integer({ min: -128, max: 128 }).map((k) => k / 64), { minLength: POOL, maxLength: POOL });
+
+/** Float pools rounded to a 16-bit dtype (its values only); unchanged for float32/float64. */
+function narrow(pools: readonly (readonly number[])[], dtype: GenOptions['dtype']): readonly (readonly number[])[] {
+  const f = dtype ? NARROW[dtype] : undefined;
+  return f ? pools.map((p) => p.map((x) => roundToFormat(x, f))) : pools;
 }
 
 function drawArb(r: number, o: GenOptions): fc.Arbitrary<Draw> {
@@ -95,15 +117,18 @@ function drawArb(r: number, o: GenOptions): fc.Arbitrary<Draw> {
       isInt: fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000 < intShare),
       intPools: fc.tuple(pool, pool, pool),
       floatPools: fc.tuple(floatPool, floatPool, floatPool),
-      f64: o.float64 ? fc.boolean() : fc.constant(false),
+      f64: o.float64 && !o.dtype ? fc.boolean() : fc.constant(false),
+      // Drawn only when asked for, so the default generator's draws are unchanged.
+      isDyadic: o.dyadicShare ? fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000 < o.dyadicShare!) : fc.constant(false),
+      dyadicPools: o.dyadicShare ? fc.tuple(dyadicPool, dyadicPool, dyadicPool) : fc.constant(undefined),
     })
     .map((v): Draw => ({
       axes: v.axes,
       ch: v.ch,
       pick: v.pick,
-      pools: v.isInt ? v.intPools : v.floatPools,
+      pools: v.isInt ? v.intPools : v.isDyadic && v.dyadicPools ? v.dyadicPools : narrow(v.floatPools, o.dtype),
       kind: v.isInt ? 'int' : 'float',
-      dtype: v.f64 ? 'float64' : 'float32',
+      dtype: o.dtype ?? (v.f64 ? 'float64' : 'float32'),
       avoid: o.avoid ?? {},
     }))
     .map((d): Draw => {

@@ -10,6 +10,8 @@ import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import type { Property, Verdict } from '../../properties/property.js';
 import { jsonNumber } from '../case/io.js';
+import { logVerdict, remembering, summarize, withPrecision, type CellPrecision, type PrecisionMode, type RatioLog } from './precision.js';
+import { PROFILE_NAMES } from '../../properties/precision/profiles.js';
 import { openImplementation } from './implementations.js';
 import { saveRegression, type Regression } from './regressions.js';
 import { cellSeed, type Shard } from './seeds.js';
@@ -27,6 +29,8 @@ export interface RunOptions {
   /** Replay one fast-check path (with one oracle and one property). */
   readonly path?: string;
   readonly timeoutMs?: number;
+  /** `--precision`: judge under one profile, or under each to find the tightest met (auto). */
+  readonly precision?: PrecisionMode;
   /** How replay commands start, for a given implementation; default `convcheck run --oracles NAME`. */
   readonly replayBase?: (impl: string) => string;
 }
@@ -42,6 +46,8 @@ export interface CellResult {
   unsupported: number;
   readonly knownIds: Set<string>;
   failure?: Regression & { file?: string };
+  /** error / bound per profile (median, max) and, with --precision auto, the tightest met. */
+  precision?: CellPrecision;
   note?: string;
   ms: number;
 }
@@ -111,14 +117,17 @@ function emptyCell(oracle: string, property: string, status: CellResult['status'
 
 async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number): Promise<CellResult> {
   const started = Date.now();
-  const arb = prop.arbitrary(impl, { float64: impl.float64 });
+  // Under --precision, half the non-integer cases use data exact in every 16-bit format, where the
+  // profiles' accumulation and output rounding differ most (GenOptions.dyadicShare).
+  const arb = prop.arbitrary(impl, { float64: impl.float64, ...(o.precision ? { dyadicShare: 0.5 } : {}) });
   if (!arb) return emptyCell(impl.name, prop.name, 'not-applicable', `no ${prop.name} inputs for ${impl.name}'s ops`);
   const cell = emptyCell(impl.name, prop.name, 'ran');
   let shrinking = false;
   const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
+  const log: RatioLog = new Map();
   const details = await fc.check(
     fc.asyncProperty(arb, async (input) => {
-      const v = await prop.check(impl, input);
+      const v = await judge(o.precision, impl, prop, input, shrinking ? undefined : log);
       if (v.status === 'fail') {
         const k = knownFinding(impl.name, v.cases);
         if (k) {
@@ -177,8 +186,36 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
     cell.note = String(details.errorInstance ?? 'fast-check reported a failure without a counterexample');
     cell.failed = Math.max(cell.failed, 1);
   }
+  cell.precision = summarize(o.precision ?? 'default', log);
   cell.ms = Date.now() - started;
   return cell;
+}
+
+/**
+ * One input judged under the precision mode, its error / bound logged per profile. auto: judged
+ * under every profile (the implementation runs each call once); it fails only when it fails under
+ * all of them, with the loosest profile's verdict. Failures inside a known finding are not logged.
+ */
+async function judge(mode: PrecisionMode | undefined, impl: Implementation, prop: Property<unknown>, input: unknown, log: RatioLog | undefined): Promise<Verdict> {
+  const record = (profile: string, v: Verdict) => {
+    if (log && !(v.status === 'fail' && knownFinding(impl.name, v.cases))) logVerdict(log, profile, v);
+  };
+  if (mode !== 'auto') {
+    const v = await prop.check(mode ? withPrecision(impl, mode) : impl, input);
+    record(mode ?? 'default', v);
+    return v;
+  }
+  const memo = remembering(impl);
+  let last: Verdict = { status: 'pass' };
+  let anyMet = false;
+  for (const p of PROFILE_NAMES) {
+    last = await prop.check(withPrecision(memo, p), input);
+    record(p, last);
+    if (last.status !== 'fail') anyMet = true;
+  }
+  // Whether a call is unsupported does not depend on the profile.
+  if (last.status === 'unsupported') return last;
+  return anyMet ? { status: 'pass' } : last;
 }
 
 function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): { shape: number[]; data: Array<number | string> } {

@@ -6,6 +6,8 @@ import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { runImplementation, type CellResult, type RunHooks } from '../runner/run.js';
 import { adapterImplementation, type Adapter } from './adapter.js';
+import { overallPrecision, type PrecisionMode } from '../runner/precision.js';
+import type { ProfileName } from '../../properties/precision/profiles.js';
 
 export interface ValidateOptions {
   readonly runs?: number;
@@ -17,12 +19,16 @@ export interface ValidateOptions {
   readonly regressionsDir?: string | null;
   /** How the printed replay command starts. */
   readonly replayBase?: string;
+  /** `--precision`: judge under one profile, or find the tightest met (auto). */
+  readonly precision?: PrecisionMode;
 }
 
 export interface Validation {
   readonly ok: boolean;
   readonly seed: number;
   readonly cells: CellResult[];
+  /** With precision auto: the tightest profile every cell met, or 'none'. */
+  readonly meets?: ProfileName | 'none';
 }
 
 export async function validate(target: Adapter | Implementation, o: ValidateOptions = {}, hooks: RunHooks = {}): Promise<Validation> {
@@ -38,9 +44,12 @@ export async function validate(target: Adapter | Implementation, o: ValidateOpti
       regressionsDir: o.regressionsDir ?? null,
       ...(o.path !== undefined ? { path: o.path } : {}),
       replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',
+      ...(o.precision ? { precision: o.precision } : {}),
     },
     impl,
     hooks,
   );
-  return { ok: cells.every((c) => c.failed === 0), seed, cells };
+  if (o.precision !== 'auto') return { ok: cells.every((c) => c.failed === 0), seed, cells };
+  const meets = overallPrecision(cells) ?? 'none';
+  return { ok: meets !== 'none', seed, cells, meets };
 }
