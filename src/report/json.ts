@@ -9,11 +9,13 @@ import type { RunReport } from '../runner/report.js';
 
 const KEY_ORDER = [
   // report
-  'tool', 'command', 'implementation', 'seed', 'shard', 'startedAt', 'durationMs', 'totals', 'knownFindings', 'cells',
+  'tool', 'command', 'implementation', 'seed', 'shard', 'startedAt', 'durationMs', 'precision', 'totals', 'knownFindings', 'cells',
   // implementation
   'name', 'path', 'framework', 'ops',
   // cell
   'oracle', 'property', 'status', 'cases', 'passed', 'failed', 'known', 'unsupported', 'knownIds', 'ms', 'note', 'failure',
+  // precision (report and cell), and a profile's statistics
+  'mode', 'meets', 'profiles', 'profile', 'judged', 'median', 'max',
   // failure (Regression)
   'message', 'ratio', 'replay', 'expected', 'actual', 'input', 'found', 'file',
   // replay

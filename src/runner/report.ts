@@ -5,6 +5,7 @@
 import { KNOWN } from '../../oracles/known.js';
 import type { CellResult } from './run.js';
 import type { Regression } from './regressions.js';
+import { overallPrecision, type CellPrecision } from './precision.js';
 
 export interface CellReport {
   readonly oracle: string;
@@ -19,6 +20,8 @@ export interface CellReport {
   readonly ms: number;
   readonly note?: string;
   readonly failure?: Regression;
+  /** error / bound (median, max) per profile judged, and with --precision auto the tightest met. */
+  readonly precision?: CellPrecision;
 }
 
 export interface RunReport {
@@ -33,6 +36,8 @@ export interface RunReport {
   readonly cells: readonly CellReport[];
   readonly knownFindings: ReadonlyArray<{ readonly id: string; readonly summary: string; readonly upstream?: string }>;
   readonly totals: { readonly cases: number; readonly failed: number; readonly known: number; readonly unsupported: number };
+  /** --precision: the mode, and with auto the tightest profile every cell met ('none' if none). */
+  readonly precision?: { readonly mode: string; readonly meets?: string };
 }
 
 export function buildReport(
@@ -62,8 +67,10 @@ export function buildReport(
       ms: c.ms,
       ...(c.note ? { note: c.note } : {}),
       ...(c.failure ? { failure: c.failure } : {}),
+      ...(c.precision ? { precision: c.precision } : {}),
     })),
     knownFindings: KNOWN.filter((k) => ids.has(k.id)).map((k) => ({ id: k.id, summary: k.summary, ...(k.upstream ? { upstream: k.upstream } : {}) })),
+    ...precisionSummary(cells),
     totals: {
       cases: cells.reduce((s, c) => s + c.cases, 0),
       failed: cells.filter((c) => c.failed > 0).length,
@@ -71,4 +78,11 @@ export function buildReport(
       unsupported: cells.reduce((s, c) => s + c.unsupported, 0),
     },
   };
+}
+
+function precisionSummary(cells: readonly CellResult[]): { precision?: RunReport['precision'] } {
+  const mode = cells.find((c) => c.precision)?.precision?.mode;
+  if (!mode || mode === 'default') return {};
+  if (mode !== 'auto') return { precision: { mode } };
+  return { precision: { mode, meets: overallPrecision(cells) ?? 'none' } };
 }
