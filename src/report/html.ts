@@ -145,7 +145,7 @@ function precisionCell(c: CellReport): string {
   const p = c.precision;
   if (!p) return '';
   const fmt = (x: number | null) => (x === null ? '–' : Number.isFinite(x) ? x.toPrecision(2) : '∞');
-  const parts = p.profiles.filter((s) => s.median !== null).map((s) => `${p.mode === 'default' ? '' : `${h(s.profile)} `}${fmt(s.median)} / ${fmt(s.max)}`);
+  const parts = p.profiles.filter((s) => s.max !== null).map((s) => `${p.mode === 'default' ? '' : `${h(s.profile)} `}${fmt(s.median)} / ${fmt(s.max)}`);
   return `${p.meets ? `<b>meets ${h(p.meets)}</b><br>` : ''}${parts.join('<br>')}`;
 }
 

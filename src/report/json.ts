@@ -15,7 +15,7 @@ const KEY_ORDER = [
   // cell
   'oracle', 'property', 'status', 'cases', 'passed', 'failed', 'known', 'unsupported', 'knownIds', 'ms', 'note', 'failure',
   // precision (report and cell), and a profile's statistics
-  'mode', 'meets', 'profiles', 'profile', 'judged', 'median', 'max',
+  'mode', 'meets', 'profiles', 'profile', 'judged', 'exact', 'median', 'max',
   // failure (Regression)
   'message', 'ratio', 'replay', 'expected', 'actual', 'input', 'found', 'file',
   // replay

@@ -59,7 +59,12 @@ export interface ProfileStats {
   /** Cases judged under it, failed under it. */
   readonly judged: number;
   readonly failed: number;
-  /** Median and largest error / bound over the numeric comparisons (null when there were none). */
+  /** Numeric comparisons with no error at all (integer data are exact under every profile). */
+  readonly exact: number;
+  /**
+   * Median error / bound over the comparisons with some error (the exact ones would make it 0),
+   * and the largest; null when there were none.
+   */
   readonly median: number | null;
   readonly max: number | null;
 }
@@ -75,10 +80,11 @@ export function summarize(mode: CellPrecision['mode'], log: RatioLog): CellPreci
   const order: string[] = mode === 'auto' ? [...PROFILE_NAMES] : [mode];
   const profiles = order.map((p): ProfileStats => {
     const e = log.get(p) ?? { judged: 0, failed: 0, ratios: [] };
-    const sorted = [...e.ratios].sort((a, b) => a - b);
+    const sorted = e.ratios.filter((r) => r > 0).sort((a, b) => a - b);
     const n = sorted.length;
     const median = n === 0 ? null : n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
-    return { profile: p, judged: e.judged, failed: e.failed, median, max: n === 0 ? null : sorted[n - 1]! };
+    const exact = e.ratios.length - n;
+    return { profile: p, judged: e.judged, failed: e.failed, exact, median, max: n === 0 ? (exact ? 0 : null) : sorted[n - 1]! };
   });
   if (mode !== 'auto') return { mode, profiles };
   const met = profiles.find((s) => s.failed === 0);
@@ -109,10 +115,11 @@ const fmt = (r: number | null) => (r === null ? '-' : Number.isFinite(r) ? r.toP
 export function precisionReport(cells: ReadonlyArray<{ oracle: string; property: string; precision?: CellPrecision; failed: number }>): string {
   const lines: string[] = [];
   const auto = cells.some((c) => c.precision?.mode === 'auto');
-  lines.push(`error / bound per cell (median / max)${auto ? ' under each profile, and the tightest profile met' : ''}:`);
+  lines.push(`error / bound per cell (median / max over the comparisons with any error)${auto ? ' under each profile, and the tightest profile met' : ''}:`);
   for (const c of cells) {
     const p = c.precision;
-    if (!p || p.profiles.every((s) => s.judged === 0)) continue;
+    // Cells with no numeric comparison with an error (shape law, validity, integer-only) say nothing here.
+    if (!p || (p.profiles.every((s) => s.median === null) && p.meets !== 'none')) continue;
     const stats = p.profiles.map((s) => `${s.profile} ${fmt(s.median)} / ${fmt(s.max)}`).join(', ');
     lines.push(`  ${c.oracle} · ${c.property}: ${stats}${p.meets ? `; meets ${p.meets}` : ''}`);
   }
