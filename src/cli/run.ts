@@ -132,6 +132,6 @@ export async function runCommand(a: RunArgs): Promise<number> {
     err.write(`report: ${a.out}\n`);
   }
   // auto: some profile met is success, none is failure.
-  if (o.precision === 'auto') return overallPrecision(cells) === 'none' ? 1 : 0;
+  if (o.precision === 'auto') return (overallPrecision(cells) ?? 'none') === 'none' ? 1 : 0;
   return failed.length > 0 ? 1 : 0;
 }

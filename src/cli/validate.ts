@@ -94,6 +94,6 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   process.stdout.write('\n' + precisionReport(v.cells) + '\n');
   process.stdout.write(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${adapter.name}${precision && precision !== 'auto' ? ` under ${precision}` : ''}; seed ${seed}\n`);
   // auto: some profile met is success, none is failure.
-  if (precision === 'auto') return overallPrecision(v.cells) === 'none' ? 1 : 0;
+  if (precision === 'auto') return (overallPrecision(v.cells) ?? 'none') === 'none' ? 1 : 0;
   return v.ok ? 0 : 1;
 }

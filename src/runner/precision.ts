@@ -125,7 +125,8 @@ export function precisionReport(cells: ReadonlyArray<{ oracle: string; property:
   }
   if (auto) {
     const overall = overallPrecision(cells);
-    lines.push(`precision: meets ${overall ?? 'none'}`);
+    // Nothing compared numerically shows no profile met: reported (and exits) as none.
+    lines.push(`precision: meets ${overall ?? 'none (no numeric comparison was made)'}`);
   }
   return lines.join('\n');
 }

@@ -66,7 +66,7 @@ export function propertyByName(name: string): Property<unknown> {
 
 export function replayCommand(o: RunOptions, oracle: string, property: string, path: string): string {
   const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
-  const base = o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`;
+  const base = o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}${o.precision ? ` --precision ${o.precision}` : ''}`;
   // The seed alone replays the search and its shrinking exactly; fast-check's path (kept in the
   // regression file) skips the search, but shrinking long arrays makes it too long to print.
   return path.length <= 120 ? `${base} --properties ${property} --seed ${o.seed}${shard} --path ${path}` : `${base} --properties ${property} --seed ${o.seed}${shard}`;

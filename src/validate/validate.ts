@@ -27,7 +27,7 @@ export interface Validation {
   readonly ok: boolean;
   readonly seed: number;
   readonly cells: CellResult[];
-  /** With precision auto: the tightest profile every cell met, or 'none'. */
+  /** With precision auto: the tightest profile every cell met, or 'none'; absent when nothing was judged. */
   readonly meets?: ProfileName | 'none';
 }
 
@@ -50,6 +50,7 @@ export async function validate(target: Adapter | Implementation, o: ValidateOpti
     hooks,
   );
   if (o.precision !== 'auto') return { ok: cells.every((c) => c.failed === 0), seed, cells };
-  const meets = overallPrecision(cells) ?? 'none';
-  return { ok: meets !== 'none', seed, cells, meets };
+  // null: no cell judged anything numerically (e.g. a property with nothing to test here).
+  const meets = overallPrecision(cells);
+  return { ok: meets !== 'none', seed, cells, ...(meets ? { meets } : {}) };
 }

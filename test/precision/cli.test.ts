@@ -19,7 +19,7 @@ const example = join(root, 'examples/onnx-conv-adapter.mjs');
 
 async function validate(args: string[]): Promise<{ code: number; stdout: string }> {
   try {
-    const r = await run('node', [main, 'validate', '--seed', '7', '--runs', '60', '--time-budget', '12s', ...args], { cwd: root });
+    const r = await run('node', [main, 'validate', '--seed', '7', '--runs', '60', '--time-budget', '600s', ...args], { cwd: root });
     return { code: 0, stdout: r.stdout };
   } catch (e) {
     const err = e as { code: number; stdout: string };
@@ -32,7 +32,7 @@ describe('validate --precision', () => {
     const r = await validate(['--impl', example, '--precision', 'auto', '--properties', 'differential,impulse']);
     expect(r.stdout).toMatch(/^precision: meets fp32$/m);
     expect(r.code).toBe(0);
-  }, 60_000);
+  }, 300_000);
 
   it('a bf16 loop meets bf16, recorded in the JSON and JUnit reports', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'convcheck-precision-'));
@@ -53,7 +53,7 @@ describe('validate --precision', () => {
     const xml = join(dir, 'r.xml');
     await validate(['--impl', bf16, '--precision', 'auto', '--properties', 'differential', '--report', 'junit', '--out', xml]);
     expect(readFileSync(xml, 'utf8')).toContain('<property name="precision.meets" value="bf16"/>');
-  }, 60_000);
+  }, 300_000);
 
   it('under --precision fp32 the bf16 loop fails (exit 1); a bad profile is a usage error', async () => {
     const r = await validate(['--impl', bf16, '--precision', 'fp32', '--properties', 'differential']);
@@ -61,5 +61,5 @@ describe('validate --precision', () => {
     expect(r.stdout).toContain('FAIL differential');
     const bad = await validate(['--impl', bf16, '--precision', 'fp8']);
     expect(bad.code).toBe(2);
-  }, 60_000);
+  }, 300_000);
 });

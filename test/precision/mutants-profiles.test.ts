@@ -17,17 +17,18 @@ const seed = Number(process.env['CONVCHECK_SEED'] ?? 20261127);
 /**
  * The precision-only mutants and the profile each is classified into, from its model: partial sums
  * rounded to 11 bits are a float16 accumulator (fp16-acc16); TF32-rounded inputs are tf32; a
- * relative output error of 1e-3 (> float16's 2⁻¹¹, < bfloat16's 2⁻⁸) is bf16. A relative error of
- * 1e-6 on exactly computed integer data is outside even fp16-acc16's bound where the exact result
- * is a float16 value, so it meets none.
+ * relative output error of 1e-3 (> float16's 2⁻¹¹, < bfloat16's 2⁻⁸) is bf16; one of 1e-6 is
+ * outside the float32 (and TF32: integer inputs are exact) bound for short sums, far inside
+ * float16's output rounding 2⁻¹¹: fp16.
  */
 const PRECISION_ONLY: Record<string, string> = {
   'onnx-half-accumulator': 'fp16-acc16',
   'onnx-tf32-inputs': 'tf32',
   'onnx-relative-error': 'bf16',
-  'tf-relative-error-1e-6': 'none',
+  'tf-relative-error-1e-6': 'fp16',
 };
-const PER_PROPERTY_MS = 1_500;
+// Generous: every cell stops at its run count, never at the clock, so the classification is the same on any machine.
+const PER_PROPERTY_MS = 60_000;
 const summary: string[] = [];
 
 describe(`mutant zoo under every profile (seed ${seed})`, () => {
@@ -41,7 +42,7 @@ describe(`mutant zoo under every profile (seed ${seed})`, () => {
         const v = await validate(m.adapter, { seed, runs: 100, timeBudgetMs: PER_PROPERTY_MS, properties: [p.name], precision: 'auto' });
         const cell = v.cells[0]!;
         cells.push(cell);
-        if (cell.precision?.profiles.every((s) => s.judged === 0)) continue;
+        if (!cell.precision || cell.precision.profiles.every((s) => s.judged === 0)) continue;
         met.push(`${p.name}: ${cell.precision?.meets}`);
         if (v.meets === 'none') {
           caughtBy = p.name;
@@ -50,9 +51,9 @@ describe(`mutant zoo under every profile (seed ${seed})`, () => {
       }
       // The tightest profile every property met (the profiles are tried tightest first).
       summary.push(`${m.file}: ${caughtBy ? `meets none (${caughtBy})` : `classified: ${met.join(', ')}`}`);
-      expect(overallPrecision(cells), met.join('; ')).toBe(expected);
+      expect(overallPrecision(cells) ?? 'nothing judged', met.join('; ')).toBe(expected);
       if (expected === 'none') expect(caughtBy, `${m.file} met a profile under every property: ${met.join('; ')}`).not.toBe('');
-    }, 120_000);
+    }, 900_000);
   }
   afterAll(() => console.log(`mutants under --precision auto, seed ${seed}:\n  ${summary.join('\n  ')}`));
 });
