@@ -29,6 +29,9 @@ const PRECISION_ONLY: Record<string, string> = {
 };
 // Generous: every cell stops at its run count, never at the clock, so the classification is the same on any machine.
 const PER_PROPERTY_MS = 60_000;
+// 100: fewer runs can miss the dyadic case with cancellation that separates a float16 accumulator from bf16 (at 50, the
+// half-accumulator mutant met bf16).
+const RUNS = 100;
 const summary: string[] = [];
 
 describe(`mutant zoo under every profile (seed ${seed})`, () => {
@@ -39,7 +42,7 @@ describe(`mutant zoo under every profile (seed ${seed})`, () => {
       const cells: CellResult[] = [];
       let caughtBy = '';
       for (const p of PROPERTIES) {
-        const v = await validate(m.adapter, { seed, runs: 100, timeBudgetMs: PER_PROPERTY_MS, properties: [p.name], precision: 'auto' });
+        const v = await validate(m.adapter, { seed, runs: RUNS, timeBudgetMs: PER_PROPERTY_MS, properties: [p.name], precision: 'auto' });
         const cell = v.cells[0]!;
         cells.push(cell);
         if (!cell.precision || cell.precision.profiles.every((s) => s.judged === 0)) continue;
