@@ -4,13 +4,14 @@
  * "unsupported" is never counted as "wrong".
  */
 import type { ConvCall } from '../src/conventions/index.js';
+import type { DType } from '../src/case/case.js';
 import type { Tensor } from '../src/core/tensor.js';
 import type { Framework } from '../src/conventions/index.js';
 import type { Capabilities } from '../properties/capabilities.js';
 
 /** What an oracle is asked: a call plus the dtype it should compute in. */
 export interface OracleCall extends ConvCall {
-  readonly dtype: 'float32' | 'float64';
+  readonly dtype: DType;
 }
 
 export type OracleResult =

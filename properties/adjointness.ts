@@ -54,7 +54,7 @@ export const adjointnessProperty: Property<Pair | undefined> = {
     // Each side is off by at most Σ|y|·bound_f (resp. Σ|x|·bound_t); the float64 dot products add nothing visible.
     const bound = innerProduct(f.bound, y.data.map(Math.abs)) + innerProduct(t.bound, x.data.map(Math.abs));
     const err = Math.abs(lhs - rhs);
-    if (err <= bound) return pass;
+    if (err <= bound) return { status: 'pass', ratio: err === 0 ? 0 : err / bound };
     return { status: 'fail', message: `⟨conv(x,w), y⟩ = ${lhs} but ⟨x, conv_transpose(y,w)⟩ = ${rhs} (${fmtRatio(bound ? err / bound : Infinity)} × bound)`, cases, ratio: bound ? err / bound : Infinity };
   },
 };

@@ -19,7 +19,7 @@ export async function runValid(impl: Implementation, json: CaseJson, cases: read
     case 'value': {
       let bound: Float64Array;
       try {
-        bound = errorBound(call, call.dtype).bound;
+        bound = errorBound(call, call.dtype, impl.precision).bound;
       } catch (e) {
         // Some properties build calls from the implementation's own outputs (shape law); when
         // those shapes were wrong, the call may be one the convention refuses.
@@ -44,7 +44,7 @@ export async function differential(impl: Implementation, json: CaseJson): Promis
   const ref = runReference(parseCase(json, 'property'));
   if (ref.kind !== 'value') return { status: 'fail', message: `the reference rejected a generated case: ${'error' in ref ? ref.error : ref.kind}`, cases: [json] };
   const cmp = compareTo({ shape: ref.shape, data: ref.data }, ran.out, ran.bound);
-  if (cmp.ok) return { status: 'pass' };
+  if (cmp.ok) return { status: 'pass', ratio: cmp.ratio };
   return {
     status: 'fail',
     message: cmp.message ?? `output[${cmp.worstIndex}] = ${cmp.actual}, reference ${cmp.expected}: error ${fmtRatio(cmp.ratio)} × its bound`,
@@ -63,7 +63,7 @@ export function fmtRatio(r: number): string {
 export function agree(what: string, a: Ran & { ok: true }, b: Ran & { ok: true }, cases: readonly CaseJson[]): Verdict {
   const bound = a.bound.map((x, i) => x + (b.bound[i] ?? 0));
   const cmp = compareTo(a.out, b.out, bound);
-  if (cmp.ok) return { status: 'pass' };
+  if (cmp.ok) return { status: 'pass', ratio: cmp.ratio };
   return {
     status: 'fail',
     message: cmp.message ? `${what}: ${cmp.message}` : `${what}: element ${cmp.worstIndex} is ${cmp.actual} vs ${cmp.expected} (${fmtRatio(cmp.ratio)} × bound)`,

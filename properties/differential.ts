@@ -12,7 +12,7 @@ import type { Property } from './property.js';
 
 export const differentialProperty: Property<CaseJson> = {
   name: 'differential',
-  description: 'equals the float64 reference within the float32 error bound',
+  description: 'equals the float64 reference within the error bound of its precision profile',
   arbitrary: (impl, gen) => casesFor(impl, gen),
   check: differential,
 };

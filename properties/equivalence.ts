@@ -66,11 +66,11 @@ export const equivalenceProperty: Property<Input> = {
     if (r.kind !== 'value') return { status: 'fail', message: `${impl.name} ${r.kind === 'rejected' ? 'rejected' : 'failed on'} the translated call: ${r.error}`, cases };
     // Back to TF's layout: crop by the recipe, then the plan's output permutation.
     const out: Tensor = transpose(cropOutput({ shape: r.shape, data: r.data }, t.recipe), t.plan.outputPerm);
-    const bound = transpose(cropOutput({ shape: r.shape, data: errorBound(parsed, parsed.dtype).bound }, t.recipe), t.plan.outputPerm).data;
+    const bound = transpose(cropOutput({ shape: r.shape, data: errorBound(parsed, parsed.dtype, impl.precision).bound }, t.recipe), t.plan.outputPerm).data;
     const ref = runReference(parseCase(tf, 'tf'));
     if (ref.kind !== 'value') return { status: 'fail', message: 'the reference rejected a generated TF case', cases };
     const cmp = compareTo({ shape: ref.shape, data: ref.data }, out, bound);
-    if (cmp.ok) return { status: 'pass' };
+    if (cmp.ok) return { status: 'pass', ratio: cmp.ratio };
     return {
       status: 'fail',
       message: cmp.message ?? `TF ${tf.op} vs ${fw} ${call.op}: element ${cmp.worstIndex} is ${cmp.actual}, TF's is ${cmp.expected} (${fmtRatio(cmp.ratio)} × bound)`,

@@ -6,6 +6,7 @@ import type { OracleCall, OracleResult, Oracle } from '../oracles/types.js';
 import { ConvError } from '../src/core/errors.js';
 import { reference, type Framework } from '../src/conventions/index.js';
 import type { Capabilities } from './capabilities.js';
+import type { ProfileName } from './precision/profiles.js';
 
 export type OpRef = readonly [Framework, string];
 
@@ -19,6 +20,11 @@ export interface Implementation {
   readonly avoid?: { readonly groups?: boolean; readonly dilatedTranspose?: boolean; readonly strideWithDilation?: boolean };
   /** What it declares it supports (properties/capabilities.ts); generators draw inside it. */
   readonly capabilities?: Capabilities;
+  /**
+   * The precision profile its answers are judged under (properties/precision/profiles.ts); unset:
+   * each case's dtype's own (fp32 for float32). Set by the runner for `--precision`.
+   */
+  readonly precision?: ProfileName;
   run(call: OracleCall): Promise<OracleResult>;
 }
 

@@ -7,7 +7,8 @@ import type { GenOptions } from '../src/generators/cases.js';
 import type { Implementation } from './implementation.js';
 
 export type Verdict =
-  | { readonly status: 'pass' }
+  /** ratio: the largest error / bound seen, where the check compared numbers (for the distribution in reports). */
+  | { readonly status: 'pass'; readonly ratio?: number }
   | { readonly status: 'unsupported'; readonly reason: string }
   /**
    * Accepted a call the convention rejects and returned a well-formed, finite answer: reported

@@ -73,7 +73,7 @@ export class OrtBackend implements OracleBackend {
   unsupported(call: OracleCall): string | undefined {
     if (call.framework !== 'onnx') return `ort runs onnx ops only; this is a ${call.framework} case`;
     if (!OPS.includes(call.op as OrtOp)) return `ort: onnx op ${call.op} is not wired up (only ${OPS.join(', ')})`;
-    if (!this.kernels[call.dtype].includes(call.op as OrtOp)) {
+    if (!(this.kernels[call.dtype as OrtDType] ?? []).includes(call.op as OrtOp)) {
       return `onnxruntime ${ort.env.versions.common} CPU EP has no ${call.dtype} kernel for ${call.op}`;
     }
     const extra = Object.keys(call.inputs).filter((k) => !INPUTS.includes(k));
@@ -96,7 +96,7 @@ export class OrtBackend implements OracleBackend {
     const B = call.inputs['B'];
     const spec: ModelSpec = {
       op: call.op as OrtOp,
-      dtype: call.dtype,
+      dtype: call.dtype as OrtDType, // unsupported() let through only dtypes with a kernel
       rankX: X.shape.length,
       rankW: W.shape.length,
       rankB: B?.shape.length,
@@ -111,7 +111,7 @@ export class OrtBackend implements OracleBackend {
       } catch (e) {
         throw new Error(`onnxruntime refused the model: ${message(e)}`);
       }
-      const type = call.dtype;
+      const type = call.dtype as OrtDType;
       const feeds: Record<string, ort.Tensor> = {
         X: new ort.Tensor(type, type === 'float32' ? Float32Array.from(X.data) : Float64Array.from(X.data), [...X.shape]),
         W: new ort.Tensor(type, type === 'float32' ? Float32Array.from(W.data) : Float64Array.from(W.data), [...W.shape]),

@@ -3,10 +3,15 @@
  * the case and the field, and evaluation on the reference.
  */
 import { CaseError, ConvError, show } from '../core/errors.js';
+import { BFLOAT16, FLOAT16, representable, roundArray, type Format } from '../core/formats.js';
 import { roundTo, sizeOf, type Tensor } from '../core/tensor.js';
 import { FRAMEWORKS, reference, SIGNATURES, type ConvCall, type Framework } from '../conventions/index.js';
 
-export type DType = 'float32' | 'float64';
+export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16';
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16'];
+
+/** The 16-bit dtypes, whose data must be given exactly (see `inputTensor`). */
+export const NARROW: Readonly<Record<string, Format>> = { float16: FLOAT16, bfloat16: BFLOAT16 };
 
 export interface TensorJson {
   shape: number[];
@@ -72,6 +77,26 @@ export function decodeTensor(id: string, field: string, v: unknown): Tensor {
   return { shape: shape as number[], data: out };
 }
 
+/**
+ * An input in the case's dtype. float32 data is rounded (as it always was: decimal JSON like 0.1
+ * is the usual way to write a float32 case, and float64 → float32 rounding is unambiguous).
+ * float16 and bfloat16 data must already be values of the dtype, else the case is refused naming
+ * the element: frameworks disagree on how a decimal reaches a 16-bit type (ml_dtypes and torch go
+ * through float32, numpy's float16 does not, and the two roundings differ on double-rounding
+ * ties), so a rounded case would not say which numbers the framework saw. A checker should not
+ * guess its inputs.
+ */
+function inputTensor(id: string, field: string, t: Tensor, dtype: DType): Tensor {
+  const f = NARROW[dtype];
+  if (!f) return roundTo(t, dtype as 'float32' | 'float64');
+  const bad = t.data.findIndex((x) => !representable(x, f));
+  if (bad >= 0) {
+    const x = t.data[bad]!;
+    throw new CaseError(id, `${field}.data[${bad}]`, `${x} is not a ${dtype} value (nearest: ${roundArray(Float64Array.of(x), f)[0]}); ${dtype} data must be given exactly`);
+  }
+  return t;
+}
+
 /** Validates the structure of a case. `where` names it when it has no id (`line 3`). */
 export function parseCase(v: unknown, where: string): Case {
   if (!isObject(v)) throw new CaseError(where, '(case)', 'must be a JSON object');
@@ -98,13 +123,13 @@ export function parseCase(v: unknown, where: string): Case {
   const inputsJson = v['inputs'];
   if (!isObject(inputsJson)) throw new CaseError(id, 'inputs', 'must be an object of tensors by input name');
   const inputs: Record<string, Tensor> = {};
-  const dtype = v['dtype'] ?? 'float32';
-  if (dtype !== 'float32' && dtype !== 'float64') throw new CaseError(id, 'dtype', `must be "float32" or "float64", got ${show(dtype)}`);
+  const dtype = (v['dtype'] ?? 'float32') as DType;
+  if (!DTYPES.includes(dtype)) throw new CaseError(id, 'dtype', `must be one of ${DTYPES.map((d) => `"${d}"`).join(', ')}, got ${show(dtype)}`);
   for (const k of Object.keys(inputsJson)) {
     if (!sig.inputs.includes(k) && !sig.optionalInputs.includes(k)) {
       throw new CaseError(id, `inputs.${k}`, `is not an input of ${fw} ${op} (it takes ${[...sig.inputs, ...sig.optionalInputs].join(', ')})`);
     }
-    inputs[k] = roundTo(decodeTensor(id, `inputs.${k}`, inputsJson[k]), dtype);
+    inputs[k] = inputTensor(id, `inputs.${k}`, decodeTensor(id, `inputs.${k}`, inputsJson[k]), dtype);
   }
   for (const k of sig.inputs) if (!inputs[k]) throw new CaseError(id, `inputs.${k}`, `is required by ${fw} ${op}`);
   let expected: Case['expected'];
@@ -140,7 +165,11 @@ export type Outcome = { shape: number[]; data: Float64Array } | { error: string 
 export function evaluate(c: Case): Outcome {
   try {
     const t = reference(c);
-    return { shape: [...t.shape], data: t.data };
+    // float16/bfloat16: the exact result rounded once to the dtype (round to nearest even, ±∞
+    // past the range), which is what a framework gives when it accumulates in float32 or wider
+    // and rounds the output. float32/float64 results stay exact, as they always were.
+    const f = NARROW[c.dtype];
+    return { shape: [...t.shape], data: f ? roundArray(t.data, f) : t.data };
   } catch (e) {
     if (e instanceof ConvError) return { error: e.message };
     throw e;

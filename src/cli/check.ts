@@ -9,7 +9,8 @@
  */
 import type { Case, Outcome } from '../case/case.js';
 
-const TOL = { float32: 1e-5, float64: 1e-12 } as const;
+// 16-bit results are the exact value rounded once to the dtype: one unit in the last place of it (2^-10, 2^-7) covers a framework that rounds at another point.
+const TOL = { float32: 1e-5, float64: 1e-12, float16: 2 ** -10, bfloat16: 2 ** -7 } as const;
 const SHOWN = 10;
 
 /** undefined when the outcome matches the case's expected; else the difference in words. */

@@ -73,6 +73,7 @@ sizeOptions(program
   .option('--time-budget <t>', 'total time for the search, e.g. 120s, 5m', '120s')
   .option('--shard <i/n>', 'run shard i of n: each shard searches its own part of the seed space')
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
+  .option('--precision <profile>', 'judge under a precision profile (fp32, tf32, fp16, bf16, fp16-acc16), or auto: the tightest one met')
   .option('--regressions <dir>', 'where failures are saved', 'regressions')
   .option('--no-regressions', 'save nothing')
   .option('--report <formats>', 'also write the run as json, junit and/or html, comma-separated (with --out)')
@@ -109,6 +110,7 @@ sizeOptions(program
   .option('--time-budget <t>', 'total time for the search', '60s')
   .option('--properties <list>', 'comma-separated property names (default: all that apply)')
   .option('--path <path>', 'replay one counterexample (with one property)')
+  .option('--precision <profile>', 'judge under a precision profile (fp32, tf32, fp16, bf16, fp16-acc16), or auto: the tightest one met')
   .option('--report <formats>', 'json, junit and/or html, comma-separated (with --out)')
   .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .action(async (a: ValidateArgs) => {

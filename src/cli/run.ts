@@ -11,6 +11,17 @@ import { buildReport } from '../runner/report.js';
 import { parseReportFormats, writeReports, type ReportFormat } from '../report/index.js';
 import { invocation } from './package.js';
 import { parseSizeOptions, type SizeOptions } from '../generators/sizes.js';
+import { overallPrecision, parsePrecision, precisionReport, type PrecisionMode } from '../runner/precision.js';
+
+/** `--precision` checked, or a usage error. */
+export function precisionOption(s: string | undefined): PrecisionMode | undefined {
+  if (s === undefined) return undefined;
+  try {
+    return parsePrecision(s);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 export interface RunArgs {
   oracles?: string;
@@ -28,6 +39,7 @@ export interface RunArgs {
   maxSpatial?: string;
   maxChannels?: string;
   maxKernel?: string;
+  precision?: string;
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -87,6 +99,7 @@ export function runOptions(a: RunArgs): RunOptions {
     ...(a.path !== undefined ? { path: a.path } : {}),
     ...(a.strict ? { strict: true } : {}),
     sizes: sizeArgs(a),
+    ...(a.precision !== undefined ? { precision: precisionOption(a.precision)! } : {}),
   };
 }
 
@@ -145,9 +158,12 @@ export async function runCommand(a: RunArgs): Promise<number> {
     `\n${total} cases, ${failed.length} new failure(s), ${cells.reduce((s, c) => s + c.known, 0)} in known findings` +
       `${unavailable.length ? `, UNAVAILABLE: ${unavailable.join(', ')}` : ''}; seed ${o.seed}\n`,
   );
+  out.write('\n' + precisionReport(cells) + '\n');
   if (formats && a.out) {
     const report = buildReport('run', cells, { seed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, startedAt: started, commandLine: invocation() });
     for (const path of writeReports(formats, report, a.out)) err.write(`report: ${path}\n`);
   }
+  // auto: some profile met is success, none is failure.
+  if (o.precision === 'auto') return (overallPrecision(cells) ?? 'none') === 'none' ? 1 : 0;
   return failed.length > 0 ? 1 : 0;
 }

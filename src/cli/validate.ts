@@ -11,7 +11,8 @@ import { invocation } from './package.js';
 import { AdapterError } from '../validate/adapter.js';
 import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
-import { parseDuration, reportFormats, sizeArgs, UsageError } from './run.js';
+import { parseDuration, precisionOption, reportFormats, sizeArgs, UsageError } from './run.js';
+import { overallPrecision, precisionReport } from '../runner/precision.js';
 import type { Regression } from '../runner/regressions.js';
 import { formatFailure } from '../testing/format.js';
 import { escapeControls } from '../core/errors.js';
@@ -33,6 +34,7 @@ export interface ValidateArgs {
   maxSpatial?: string;
   maxChannels?: string;
   maxKernel?: string;
+  precision?: string;
 }
 
 function printFailure(f: Regression): void {
@@ -69,6 +71,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   const properties = a.properties ? a.properties.split(',').map((s) => s.trim()) : all;
   for (const p of properties) if (!all.includes(p)) throw new UsageError(`unknown property ${JSON.stringify(p)} (known: ${all.join(', ')})`);
   if (a.path !== undefined && properties.length !== 1) throw new UsageError('--path replays one counterexample: give exactly one --properties');
+  const precision = precisionOption(a.precision);
   const timeoutMs = parseDuration(a.timeout ?? '30s');
   if (!(timeoutMs > 0)) throw new UsageError('--timeout must be positive');
   const implOptions = a.implOption ?? [];
@@ -92,6 +95,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
         ...(a.path !== undefined ? { path: a.path } : {}),
         replayBase,
         sizes: sizeArgs(a),
+        ...(precision ? { precision } : {}),
       },
       {
         onImplementation: (d) => {
@@ -120,6 +124,9 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
     });
     for (const path of writeReports(formats, report, a.out)) process.stderr.write(`report: ${path}\n`);
   }
-  process.stdout.write(escapeControls(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${v.name}; seed ${seed}\n`));
+  process.stdout.write('\n' + precisionReport(v.cells) + '\n');
+  process.stdout.write(escapeControls(`\n${v.ok ? 'all properties hold' : 'FAILED'} for ${v.name}${precision && precision !== 'auto' ? ` under ${precision}` : ''}; seed ${seed}\n`));
+  // auto: some profile met is success, none is failure.
+  if (precision === 'auto') return (overallPrecision(v.cells) ?? 'none') === 'none' ? 1 : 0;
   return v.ok ? 0 : 1;
 }

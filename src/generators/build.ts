@@ -2,6 +2,8 @@
  * What every op's builder shares: choices within the declared capabilities, tensors filled from
  * the draw's data specs, and the per-axis size helpers.
  */
+import { NARROW } from '../case/case.js';
+import { roundToFormat } from '../core/formats.js';
 import type { Feature } from '../../properties/capabilities.js';
 import type { CaseJson } from '../case/case.js';
 import type { Framework } from '../conventions/index.js';
@@ -21,7 +23,12 @@ const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
 /** Tensor `which` (0, 1, 2) of the case, filled from its data spec. */
 export function tensor(d: Draw, which: number, shape: readonly number[]) {
-  return { shape: [...shape], data: fillData(d.data[which]!, d.kind, prod(shape)) };
+  let data = fillData(d.data[which]!, d.kind, prod(shape));
+  // Dyadic data: the nearest multiple of 1/64 in [-2, 2]; 16-bit dtypes: values of the dtype.
+  if (d.dyadic) data = data.map((x) => Math.max(-2, Math.min(2, Math.round(x * 64) / 64)));
+  const f = NARROW[d.dtype];
+  if (f && d.kind === 'float') data = data.map((x) => roundToFormat(x, f));
+  return { shape: [...shape], data };
 }
 
 export const effK = (a: Axis) => dilatedSize(a.k, a.d);

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import type { Capabilities, Feature } from '../../properties/capabilities.js';
 import { dataSpecArb, type DataSpec } from './data.js';
 import type { DataKind } from './tensors.js';
+import type { DType } from '../case/case.js';
 import { resolveLimits, type ExplicitLimits, type SizeLimits, type SizePreset } from './sizes.js';
 
 /** Per spatial axis: independent naturals, mapped to sizes by each op's builder. */
@@ -37,7 +38,9 @@ export interface Draw {
   /** How each of the (up to three) tensors of the case is filled (src/generators/data.ts). */
   readonly data: readonly DataSpec[];
   readonly kind: DataKind;
-  readonly dtype: 'float32' | 'float64';
+  readonly dtype: DType;
+  /** Float data as multiples of 1/64 in [-2, 2] (exact in every 16-bit format): see GenOptions.dyadicShare. */
+  readonly dyadic: boolean;
   /** What the implementation lacks: builders switch these off (a mapping of the same draw). */
   readonly lacks: ReadonlySet<Feature>;
   readonly caps: Capabilities;
@@ -58,6 +61,18 @@ export interface GenOptions {
   /** Size preset (default small), and explicit limits that override it. */
   readonly sizes?: SizePreset;
   readonly limits?: ExplicitLimits;
+  /**
+   * float16 or bfloat16 cases (instead of float32/float64): every value drawn is a value of the
+   * dtype (float data rounded to it), as the case format requires.
+   */
+  readonly dtype?: 'float16' | 'bfloat16';
+  /**
+   * Share of the non-integer cases drawn from multiples of 1/64 in [-2, 2] (default 0). They are
+   * exact in float16, bfloat16 and tf32, so input rounding is nil and a precision profile's
+   * accumulation and output rounding show alone: what `--precision` needs to tell fp16 from
+   * fp16 with a float16 accumulator, or fp16 output from bf16 output.
+   */
+  readonly dyadicShare?: number;
 }
 
 /** The capabilities a generator honours: `capabilities` plus `avoid` as lacked features. */
@@ -150,7 +165,9 @@ export function drawArb(r: number, o: GenOptions, transposed: boolean): fc.Arbit
       pick: fc.array(fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000), { minLength: 8, maxLength: 8 }),
       isInt: fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000 < intShare),
       data: fc.tuple(dataSpecArb(), dataSpecArb(), dataSpecArb()),
-      f64: onlyF64 ? fc.constant(true) : f64 ? fc.boolean() : fc.constant(false),
+      f64: o.dtype ? fc.constant(false) : onlyF64 ? fc.constant(true) : f64 ? fc.boolean() : fc.constant(false),
+      // Drawn only when asked for, so the default generator's draws are unchanged.
+      isDyadic: o.dyadicShare ? fc.noBias(fc.integer({ min: 0, max: 9999 })).map((x) => x / 10000 < o.dyadicShare!) : fc.constant(false),
     })
     .map(
       (v): Draw =>
@@ -161,7 +178,8 @@ export function drawArb(r: number, o: GenOptions, transposed: boolean): fc.Arbit
             pick: v.pick,
             data: v.data,
             kind: v.isInt ? 'int' : 'float',
-            dtype: v.f64 ? 'float64' : 'float32',
+            dtype: o.dtype ?? (v.f64 ? 'float64' : 'float32'),
+            dyadic: !v.isInt && v.isDyadic,
             lacks,
             caps,
           },

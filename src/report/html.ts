@@ -123,6 +123,7 @@ function header(r: RunReport): string {
   else meta.push(['oracles', h(groupByOracle(r.cells).map(([o]) => o).join(', ')) + chips]);
   meta.push(
     ['seed', `<code>${h(String(r.seed))}</code>${r.shards ? `, merged from shards <code>${h(r.shards.join(', '))}</code>` : r.shard && r.shard !== '1/1' ? `, shard <code>${h(r.shard)}</code>` : ''}`],
+    ...(r.precision ? [['precision', `<code>${h(r.precision.mode)}</code>${r.precision.meets ? `: <b>meets ${h(r.precision.meets)}</b>` : ''}`] as [string, string]] : []),
     ['started', `<time datetime="${h(r.startedAt)}">${h(formatDate(r.startedAt))}</time>, took ${h(formatDuration(r.durationMs))}`],
   );
   const total = (n: number | string, label: string, cls = '') => `<div class="total${cls ? ` ${cls}` : ''}"><b>${h(String(n))}</b><span>${h(label)}</span></div>`;
@@ -140,6 +141,15 @@ function header(r: RunReport): string {
 </header>`;
 }
 
+/** error / bound (median / max) per profile judged, and the tightest profile met (auto). */
+function precisionCell(c: CellReport): string {
+  const p = c.precision;
+  if (!p) return '';
+  const fmt = (x: number | null) => (x === null ? '–' : Number.isFinite(x) ? x.toPrecision(2) : '∞');
+  const parts = p.profiles.filter((s) => s.max !== null).map((s) => `${p.mode === 'default' ? '' : `${h(s.profile)} `}${fmt(s.median)} / ${fmt(s.max)}`);
+  return `${p.meets ? `<b>meets ${h(p.meets)}</b><br>` : ''}${parts.join('<br>')}`;
+}
+
 function summaryTable(r: RunReport, failureIds: Map<CellReport, number>): string {
   const num = (n: number, cls = '') => `<td class="n${n === 0 ? ' zero' : ''}${cls ? ` ${cls}` : ''}">${n}</td>`;
   const rows: string[] = [];
@@ -152,12 +162,12 @@ function summaryTable(r: RunReport, failureIds: Map<CellReport, number>): string
         `<tr class="${cls}" data-oracle="${h(oracle)}" data-property="${h(c.property)}" data-status="${cellStatus(c)}">` +
           `<td class="key${i > 0 ? ' repeat' : ''}">${h(oracle)}</td><td class="key">${h(c.property)}</td><td>${statusChip(c, failureIds.get(c))}</td>` +
           `${num(c.cases)}${num(c.passed)}${num(c.failed, 'failed-count')}${num(c.known)}${num(c.unsupported)}${num(c.lenient)}` +
-          `<td class="n">${c.status === 'ran' ? h(formatDuration(c.ms)) : ''}</td><td class="note">${note}</td></tr>`,
+          `<td class="n">${c.status === 'ran' ? h(formatDuration(c.ms)) : ''}</td><td class="ratios">${precisionCell(c)}</td><td class="note">${note}</td></tr>`,
       );
     });
   }
   return `<table class="summary" id="summary-table">
-<thead><tr><th>oracle</th><th>property</th><th>status</th><th class="n">cases</th><th class="n">passed</th><th class="n">failed</th><th class="n">known</th><th class="n">unsupported</th><th class="n">lenient</th><th class="n">time</th><th>note</th></tr></thead>
+<thead><tr><th>oracle</th><th>property</th><th>status</th><th class="n">cases</th><th class="n">passed</th><th class="n">failed</th><th class="n">known</th><th class="n">unsupported</th><th class="n">lenient</th><th class="n">time</th><th title="error / bound, median / max, per precision profile">error / bound</th><th>note</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

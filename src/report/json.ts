@@ -9,11 +9,13 @@ import type { RunReport } from '../runner/report.js';
 
 const KEY_ORDER = [
   // report
-  'tool', 'command', 'commandLine', 'implementation', 'shards', 'seed', 'shard', 'startedAt', 'durationMs', 'totals', 'knownFindings', 'cells',
+  'tool', 'command', 'commandLine', 'implementation', 'shards', 'seed', 'shard', 'startedAt', 'durationMs', 'precision', 'totals', 'knownFindings', 'cells',
   // implementation
   'name', 'path', 'framework', 'ops',
   // cell
   'oracle', 'property', 'status', 'cases', 'passed', 'failed', 'known', 'unsupported', 'lenient', 'lenientExample', 'knownIds', 'ms', 'note', 'failure', 'moreFailures',
+  // precision (report and cell), and a profile's statistics
+  'mode', 'meets', 'profiles', 'profile', 'judged', 'exact', 'median', 'max',
   // failure (Regression)
   'message', 'ratio', 'replay', 'expected', 'actual', 'input', 'found', 'file',
   // replay

@@ -100,6 +100,12 @@ function testcase(r: RunReport, c: CellReport, ind: string): string {
     ['seed', r.seed],
   ];
   if (c.knownIds.length) props.push(['knownIds', c.knownIds.join(',')]);
+  // error / bound per profile: precision.<profile>.median / .max, and the tightest profile met.
+  for (const s of c.precision?.profiles ?? []) {
+    if (s.median !== null) props.push([`precision.${s.profile}.median`, s.median], [`precision.${s.profile}.max`, s.max!]);
+    if (c.precision?.mode === 'auto') props.push([`precision.${s.profile}.failed`, s.failed]);
+  }
+  if (c.precision?.meets) props.push(['precision.meets', c.precision.meets]);
   out.push(`${ind}  <properties>`);
   for (const [name, value] of props) out.push(`${ind}    <property${attrs({ name, value })}/>`);
   out.push(`${ind}  </properties>`);
@@ -156,6 +162,7 @@ export function renderJunit(r: RunReport): string {
       ['unsupported', cells.reduce((s, c) => s + c.unsupported, 0)],
       ['lenient', cells.reduce((s, c) => s + c.lenient, 0)],
     ];
+    if (r.precision) props.push(['precision', r.precision.mode], ...(r.precision.meets ? [['precision.meets', r.precision.meets] as [string, string]] : []));
     if (r.implementation) {
       props.push(['implementation', r.implementation.name], ['implementation.path', r.implementation.path], ['framework', r.implementation.framework]);
     }

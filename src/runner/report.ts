@@ -6,6 +6,7 @@ import { KNOWN } from '../../oracles/known.js';
 import type { CellResult } from './run.js';
 import type { Regression } from './regressions.js';
 import type { CaseJson } from '../case/case.js';
+import { overallPrecision, type CellPrecision } from './precision.js';
 
 export interface CellReport {
   readonly oracle: string;
@@ -25,6 +26,8 @@ export interface CellReport {
   readonly failure?: Regression;
   /** A merged report: the failures other shards found in this cell, after `failure`. */
   readonly moreFailures?: readonly Regression[];
+  /** error / bound (median, max) per profile judged, and with --precision auto the tightest met. */
+  readonly precision?: CellPrecision;
 }
 
 export interface RunReport {
@@ -43,6 +46,8 @@ export interface RunReport {
   readonly cells: readonly CellReport[];
   readonly knownFindings: ReadonlyArray<{ readonly id: string; readonly summary: string; readonly upstream?: string }>;
   readonly totals: { readonly cases: number; readonly failed: number; readonly known: number; readonly unsupported: number; readonly lenient: number };
+  /** --precision: the mode, and with auto the tightest profile every cell met ('none' if none). */
+  readonly precision?: { readonly mode: string; readonly meets?: string };
 }
 
 export function buildReport(
@@ -75,8 +80,10 @@ export function buildReport(
       ms: c.ms,
       ...(c.note ? { note: c.note } : {}),
       ...(c.failure ? { failure: c.failure } : {}),
+      ...(c.precision ? { precision: c.precision } : {}),
     })),
     knownFindings: KNOWN.filter((k) => ids.has(k.id)).map((k) => ({ id: k.id, summary: k.summary, ...(k.upstream ? { upstream: k.upstream } : {}) })),
+    ...precisionSummary(cells),
     totals: totalsOf(cells),
   };
 }
@@ -90,4 +97,11 @@ export function totalsOf(cells: ReadonlyArray<Pick<CellReport, 'cases' | 'failed
     unsupported: cells.reduce((s, c) => s + c.unsupported, 0),
     lenient: cells.reduce((s, c) => s + c.lenient, 0),
   };
+}
+
+function precisionSummary(cells: readonly CellResult[]): { precision?: RunReport['precision'] } {
+  const mode = cells.find((c) => c.precision)?.precision?.mode;
+  if (!mode || mode === 'default') return {};
+  if (mode !== 'auto') return { precision: { mode } };
+  return { precision: { mode, meets: overallPrecision(cells) ?? 'none' } };
 }

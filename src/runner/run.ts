@@ -12,6 +12,8 @@ import type { Property, Verdict } from '../../properties/property.js';
 import { jsonNumber } from '../case/io.js';
 import type { CaseJson } from '../case/case.js';
 import { describeThrown } from '../../oracles/types.js';
+import { logVerdict, remembering, summarize, withPrecision, type CellPrecision, type PrecisionMode, type RatioLog } from './precision.js';
+import { PROFILE_NAMES } from '../../properties/precision/profiles.js';
 import { openImplementation } from './implementations.js';
 import { saveRegression, type Regression } from './regressions.js';
 import { cellSeed, type Shard } from './seeds.js';
@@ -34,6 +36,8 @@ export interface RunOptions {
   readonly replayBase?: (impl: string) => string;
   /** Leniency (accepting a call the convention rejects) is a failure instead of its own count. */
   readonly strict?: boolean;
+  /** `--precision`: judge under one profile, or under each to find the tightest met (auto). */
+  readonly precision?: PrecisionMode;
   /** Sizes of generated cases (`--sizes`, `--max-spatial`, ...); replay commands carry them. */
   readonly sizes?: SizeOptions;
 }
@@ -51,6 +55,8 @@ export interface CellResult {
   lenient: number;
   /** The first of them, shown in reports. */
   lenientExample?: { readonly message: string; readonly cases: readonly CaseJson[] };
+  /** error / bound per profile (median, max) and, with --precision auto, the tightest met. */
+  precision?: CellPrecision;
   readonly knownIds: Set<string>;
   failure?: Regression & { file?: string };
   note?: string;
@@ -71,7 +77,7 @@ export function propertyByName(name: string): Property<unknown> {
 
 export function replayCommand(o: RunOptions, oracle: string, property: string, path: string): string {
   const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
-  const base = (o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`) + sizeFlags(o.sizes);
+  const base = (o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`) + sizeFlags(o.sizes) + (o.precision ? ` --precision ${o.precision}` : '');
   // The seed alone replays the search and its shrinking exactly; fast-check's path (kept in the
   // regression file) skips the search, but shrinking long arrays makes it too long to print.
   const strict = o.strict ? ' --strict' : '';
@@ -123,7 +129,14 @@ function emptyCell(oracle: string, property: string, status: CellResult['status'
 
 async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number): Promise<CellResult> {
   const started = Date.now();
-  const arb = prop.arbitrary(impl, { float64: impl.float64, ...(o.sizes?.preset ? { sizes: o.sizes.preset } : {}), ...(o.sizes?.limits ? { limits: o.sizes.limits } : {}) });
+  // Under --precision, half the non-integer cases use data exact in every 16-bit format, where the
+  // profiles' accumulation and output rounding differ most (GenOptions.dyadicShare).
+  const arb = prop.arbitrary(impl, {
+    float64: impl.float64,
+    ...(o.sizes?.preset ? { sizes: o.sizes.preset } : {}),
+    ...(o.sizes?.limits ? { limits: o.sizes.limits } : {}),
+    ...(o.precision ? { dyadicShare: 0.5 } : {}),
+  });
   if (!arb) return emptyCell(impl.name, prop.name, 'not-applicable', `no ${prop.name} inputs for ${impl.name}'s ops`);
   const cell = emptyCell(impl.name, prop.name, 'ran');
   let shrinking = false;
@@ -133,8 +146,9 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   let inFlight: Promise<unknown> = Promise.resolve();
   let finished = false;
   let late: { input: unknown; verdict: Verdict & { status: 'fail' } } | undefined;
+  const log: RatioLog = new Map();
   const judge = async (input: unknown): Promise<boolean> => {
-    let v = await checked(prop, impl, input);
+    let v = await judgePrecision(o.precision, impl, prop, input, shrinking ? undefined : log);
     if (v.status === 'lenient') {
       if (!o.strict) {
         if (!shrinking) {
@@ -217,6 +231,7 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
     cell.note = String(details.errorInstance ?? 'fast-check reported a failure without a counterexample');
     cell.failed = Math.max(cell.failed, 1);
   }
+  cell.precision = summarize(o.precision ?? 'default', log);
   cell.ms = Date.now() - started;
   return cell;
 }
@@ -231,6 +246,33 @@ async function checked(prop: Property<unknown>, impl: Implementation, input: unk
   } catch (e) {
     return { status: 'fail', message: `${prop.name} crashed: ${describeThrown(e)}`, cases: [] };
   }
+}
+
+/**
+ * One input judged under the precision mode, its error / bound logged per profile. auto: judged
+ * under every profile (the implementation runs each call once); it fails only when it fails under
+ * all of them, with the loosest profile's verdict. Failures inside a known finding are not logged.
+ * Leniency and unsupported calls do not depend on the profile.
+ */
+async function judgePrecision(mode: PrecisionMode | undefined, impl: Implementation, prop: Property<unknown>, input: unknown, log: RatioLog | undefined): Promise<Verdict> {
+  const record = (profile: string, v: Verdict) => {
+    if (log && !(v.status === 'fail' && knownFinding(impl.name, v.cases))) logVerdict(log, profile, v);
+  };
+  if (mode !== 'auto') {
+    const v = await checked(prop, mode ? withPrecision(impl, mode) : impl, input);
+    record(mode ?? 'default', v);
+    return v;
+  }
+  const memo = remembering(impl);
+  let last: Verdict = { status: 'pass' };
+  let anyMet = false;
+  for (const p of PROFILE_NAMES) {
+    last = await checked(prop, withPrecision(memo, p), input);
+    if (last.status === 'lenient' || last.status === 'unsupported') return last;
+    record(p, last);
+    if (last.status !== 'fail') anyMet = true;
+  }
+  return anyMet ? { status: 'pass' } : last;
 }
 
 function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): { shape: number[]; data: Array<number | string> } {

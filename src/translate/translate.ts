@@ -6,7 +6,7 @@
  * of a forward conv; crop the output of a transposed conv). Every translation is checked by
  * lowering it again before it is returned.
  */
-import { parseCase, type CaseJson, type TensorJson } from '../case/case.js';
+import { parseCase, type CaseJson, type DType, type TensorJson } from '../case/case.js';
 import { lower, SIGNATURES, type Framework, type Lowering } from '../conventions/index.js';
 import { layoutFromSpecs, type DimensionNumbers } from '../conventions/jax.js';
 import { channelsFirst, channelsLast, kernelOIFirst, kernelSpatialFirst } from '../conventions/lowering.js';
@@ -105,7 +105,7 @@ interface Source {
   readonly form: KernelForm;
   readonly kernel: Tensor;
   readonly unbatched: boolean;
-  readonly dtype: 'float32' | 'float64';
+  readonly dtype: DType;
 }
 
 const SPATIAL_NAMES = 'XYZABEFGJKLMPQRTUV';

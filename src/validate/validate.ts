@@ -11,6 +11,8 @@ import { runImplementation, type CellResult, type RunHooks } from '../runner/run
 import { adapterImplementation, type Adapter } from './adapter.js';
 import { openIsolated, type ImplSource } from './isolated.js';
 import type { SizeOptions } from '../generators/sizes.js';
+import { overallPrecision, type PrecisionMode } from '../runner/precision.js';
+import type { ProfileName } from '../../properties/precision/profiles.js';
 
 export interface ValidateOptions {
   readonly runs?: number;
@@ -28,6 +30,8 @@ export interface ValidateOptions {
   readonly strict?: boolean;
   /** Sizes of generated cases (`--sizes`, `--max-spatial`, ...). */
   readonly sizes?: SizeOptions;
+  /** `--precision`: judge under one profile, or find the tightest met (auto). */
+  readonly precision?: PrecisionMode;
 }
 
 export interface Validation {
@@ -38,6 +42,8 @@ export interface Validation {
   readonly problems: string[];
   /** The implementation's declared name. */
   readonly name: string;
+  /** With precision auto: the tightest profile every cell met, or 'none'; absent when nothing was judged. */
+  readonly meets?: ProfileName | 'none';
 }
 
 export interface ValidateHooks extends RunHooks {
@@ -82,6 +88,7 @@ export async function validate(target: Adapter | Implementation | ImplSource | s
         ...(o.path !== undefined ? { path: o.path } : {}),
         ...(o.strict ? { strict: true } : {}),
         ...(o.sizes ? { sizes: o.sizes } : {}),
+        ...(o.precision ? { precision: o.precision } : {}),
         replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',
       },
       impl,
@@ -92,7 +99,11 @@ export async function validate(target: Adapter | Implementation | ImplSource | s
     const problems = cells.map(cellProblem).filter((p): p is string => p !== undefined);
     const late = opened?.takeIncident();
     if (late !== undefined) problems.push(late);
-    return { ok: problems.length === 0, seed, cells, problems, name: impl.name };
+    if (o.precision !== 'auto') return { ok: problems.length === 0, seed, cells, problems, name: impl.name };
+    // auto: the tightest profile every cell met (null: nothing was judged numerically).
+    const meets = overallPrecision(cells);
+    if (meets === 'none') problems.push('precision: meets none of the profiles');
+    return { ok: problems.length === 0, seed, cells, problems, name: impl.name, ...(meets ? { meets } : {}) };
   } catch (e) {
     await opened?.close();
     throw e;

@@ -46,6 +46,11 @@ export interface Bugs {
   readonly relativeError?: number;
   /** Output channel m gets the bias of channel m + 1. */
   readonly biasOffByOne?: boolean;
+  /**
+   * Not a bug: the rounding of every product and partial sum in the 'natural' summation (default
+   * Math.fround). test/precision/ sets it to float16 rounding to emulate a float16 accumulator.
+   */
+  readonly rounding?: (v: number) => number;
 }
 
 export interface Plan {
@@ -167,19 +172,20 @@ export function convolve(p: Plan, summation: Summation, bugs: Bugs = {}): { shap
               xv = roundBits(xv, 11);
               wv = roundBits(wv, 11);
             }
-            terms[count++] = summation === 'f64' ? xv * wv : Math.fround(xv * wv);
+            terms[count++] = summation === 'f64' ? xv * wv : (bugs.rounding ?? Math.fround)(xv * wv);
           }
         }
         const bias = p.b ? Number(p.b[bugs.biasOffByOne ? (m + 1) % M : m]) : 0;
         let y: number;
         switch (summation) {
           case 'natural': {
+            const round = bugs.rounding ?? Math.fround;
             let acc = 0;
             for (let i = 0; i < count; i++) {
-              acc = Math.fround(acc + terms[i]!);
+              acc = round(acc + terms[i]!);
               if (bugs.halfAccumulator) acc = roundBits(acc, 11);
             }
-            y = Math.fround(acc + bias);
+            y = round(acc + bias);
             break;
           }
           case 'reversed-blocks': {
