@@ -1,22 +1,58 @@
 /**
- * The reference convolution: XLA's ConvGeneralDilated in float64, built as
- * correlate(pad(dilate(lhs, lhs_dilation), padding), rhs, strides, rhs_dilation, groups).
+ * The reference convolution: XLA's ConvGeneralDilated in float64. Its specification is
+ * correlate(pad(dilate(lhs, lhs_dilation), padding), rhs, strides, rhs_dilation, groups) — the
+ * plain path. A fast path (src/core/fast/) computes the same sums without building the dilated,
+ * padded input; it is used whenever it applies and is tested against the plain path.
  */
+import { fastApplies, fastConv } from './fast/direct.js';
 import { correlate, dilate, pad } from './primitives.js';
 import { convInfo, type ConvInfo, type ConvSpec } from './shapes.js';
 import { transpose, type Tensor } from './tensor.js';
 
-/** Canonical operands: lhs [N, S..., C], rhs [K..., I, O]; the result is [N', S'..., O]. */
-export function convGeneralDilated(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec): { out: Tensor; info: ConvInfo } {
-  const info = convInfo(op, lhs.shape, rhs.shape, spec);
-  const x = pad(dilate(lhs, spec.lhsDilation), spec.padding);
-  const out = correlate(x, rhs, {
+/** Which implementation of the canonical op: `auto` takes the fast path when it applies. */
+export type ReferencePath = 'auto' | 'plain' | 'fast';
+
+/** The specification: dilate, pad, correlate. */
+function plain(lhs: Tensor, rhs: Tensor, spec: ConvSpec): Tensor {
+  return correlate(pad(dilate(lhs, spec.lhsDilation), spec.padding), rhs, {
     strides: spec.windowStrides,
     rhsDilation: spec.rhsDilation,
     featureGroupCount: spec.featureGroupCount,
     batchGroupCount: spec.batchGroupCount,
   });
+}
+
+function absOf(t: Tensor): Tensor {
+  const data = new Float64Array(t.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = Math.abs(t.data[i]!);
+  return { shape: t.shape, data };
+}
+
+function usesFast(path: ReferencePath, rhs: Tensor, info: ConvInfo): boolean {
+  if (path === 'plain') return false;
+  const applies = fastApplies(rhs, info);
+  if (path === 'fast' && !applies) throw new Error('fast path forced on a call it does not apply to (rank 0 or non-finite kernel)');
+  return applies;
+}
+
+/** Canonical operands: lhs [N, S..., C], rhs [K..., I, O]; the result is [N', S'..., O]. */
+export function convGeneralDilated(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, path: ReferencePath = 'auto'): { out: Tensor; info: ConvInfo } {
+  const info = convInfo(op, lhs.shape, rhs.shape, spec);
+  const out = usesFast(path, rhs, info) ? fastConv(lhs, rhs, spec, info).out : plain(lhs, rhs, spec);
   return { out, info };
+}
+
+/**
+ * The value and Σ|x||w| per output (the error bound's magnitude), in one pass on the fast path;
+ * on the plain path, the second is the op run on |x| and |w|.
+ */
+export function convWithMagnitude(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, path: ReferencePath = 'auto'): { out: Tensor; magnitude: Tensor } {
+  const info = convInfo(op, lhs.shape, rhs.shape, spec);
+  if (usesFast(path, rhs, info)) {
+    const r = fastConv(lhs, rhs, spec, info, true);
+    return { out: r.out, magnitude: r.magnitude! };
+  }
+  return { out: plain(lhs, rhs, spec), magnitude: plain(absOf(lhs), absOf(rhs), spec) };
 }
 
 /**
@@ -30,11 +66,22 @@ export interface Layout {
   readonly out: readonly number[];
 }
 
-/** Runs the reference on operands in any layout: permutations at the edges, nothing else. */
-export function convInLayout(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, layout: Layout): Tensor {
-  const { out } = convGeneralDilated(op, transpose(lhs, layout.lhs), transpose(rhs, layout.rhs), spec);
-  // out is canonical [N, S..., O]; axis layout.out[j] of the result holds canonical axis j.
+/** Canonical output [N, S..., O] to the framework's layout. */
+function toUserLayout(out: Tensor, layout: Layout): Tensor {
+  // axis layout.out[j] of the result holds canonical axis j.
   const toUser = new Array<number>(layout.out.length);
   layout.out.forEach((userAxis, j) => (toUser[userAxis] = j));
   return transpose(out, toUser);
+}
+
+/** Runs the reference on operands in any layout: permutations at the edges, nothing else. */
+export function convInLayout(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, layout: Layout, path: ReferencePath = 'auto'): Tensor {
+  const { out } = convGeneralDilated(op, transpose(lhs, layout.lhs), transpose(rhs, layout.rhs), spec, path);
+  return toUserLayout(out, layout);
+}
+
+/** convInLayout with the magnitude Σ|x||w| per output, both in the framework's layout. */
+export function convInLayoutWithMagnitude(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, layout: Layout, path: ReferencePath = 'auto'): { out: Tensor; magnitude: Tensor } {
+  const r = convWithMagnitude(op, transpose(lhs, layout.lhs), transpose(rhs, layout.rhs), spec, path);
+  return { out: toUserLayout(r.out, layout), magnitude: toUserLayout(r.magnitude, layout) };
 }
