@@ -28,17 +28,17 @@ function absOf(t: Tensor): Tensor {
   return { shape: t.shape, data };
 }
 
-function usesFast(path: ReferencePath, rhs: Tensor, info: ConvInfo): boolean {
+function usesFast(path: ReferencePath, lhs: Tensor, rhs: Tensor, info: ConvInfo, spec: ConvSpec): boolean {
   if (path === 'plain') return false;
-  const applies = fastApplies(rhs, info);
-  if (path === 'fast' && !applies) throw new Error('fast path forced on a call it does not apply to (rank 0 or non-finite kernel)');
+  const applies = fastApplies(lhs, rhs, info, spec);
+  if (path === 'fast' && !applies) throw new Error('fast path forced on a call it does not apply to (rank 0, non-finite kernel, or beyond wasm32 memory)');
   return applies;
 }
 
 /** Canonical operands: lhs [N, S..., C], rhs [K..., I, O]; the result is [N', S'..., O]. */
 export function convGeneralDilated(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, path: ReferencePath = 'auto'): { out: Tensor; info: ConvInfo } {
   const info = convInfo(op, lhs.shape, rhs.shape, spec);
-  const out = usesFast(path, rhs, info) ? fastConv(lhs, rhs, spec, info).out : plain(lhs, rhs, spec);
+  const out = usesFast(path, lhs, rhs, info, spec) ? fastConv(lhs, rhs, spec, info).out : plain(lhs, rhs, spec);
   return { out, info };
 }
 
@@ -48,7 +48,7 @@ export function convGeneralDilated(op: string, lhs: Tensor, rhs: Tensor, spec: C
  */
 export function convWithMagnitude(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, path: ReferencePath = 'auto'): { out: Tensor; magnitude: Tensor } {
   const info = convInfo(op, lhs.shape, rhs.shape, spec);
-  if (usesFast(path, rhs, info)) {
+  if (usesFast(path, lhs, rhs, info, spec)) {
     const r = fastConv(lhs, rhs, spec, info, true);
     return { out: r.out, magnitude: r.magnitude! };
   }
