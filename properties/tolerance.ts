@@ -5,8 +5,9 @@
  *
  *   |ŷ − y| ≤ γ_K Σ|x||w| + u(|y| + |b|) + (2K + 2)·η₀,     γ_K = K·u / (1 − K·u)
  *
- * so each element gets the bound (K + 2)·u·m / (1 − K·u) + (2K + 2)·η₀, with m = the reference
- * run on |x|, |w|, |b| (Σ|x||w| + |b| per element). u = 2⁻²⁴ (float32) or 2⁻⁵³ (float64).
+ * so each element gets the bound (K + 2)·u·m / (1 − K·u) + (2K + 2)·η₀, with m = Σ|x||w| + |b|
+ * per element (computed with the reference value in one pass: referenceWithMagnitude).
+ * u = 2⁻²⁴ (float32) or 2⁻⁵³ (float64).
  * η₀ is the smallest normal number (2⁻¹²⁶, 2⁻¹⁰²²), not half the smallest subnormal: optimized
  * kernels (MLAS, oneDNN, XNNPACK) flush subnormals to zero, which is a legitimate float32
  * evaluation, and convcheck should not call it wrong. Inputs are already rounded to the dtype,
@@ -16,8 +17,7 @@
  * Non-finite values: where the reference is NaN the implementation must give NaN; where it is ±∞
  * the same infinity; a finite reference must meet a finite answer within the bound.
  */
-import { lower, type ConvCall } from '../src/conventions/index.js';
-import { execute } from '../src/conventions/lowering.js';
+import { referenceWithMagnitude, type ConvCall } from '../src/conventions/index.js';
 import type { Tensor } from '../src/core/tensor.js';
 
 export const UNIT_ROUNDOFF = { float32: 2 ** -24, float64: 2 ** -53 } as const;
@@ -28,22 +28,19 @@ export interface Bound {
   /** Per-element bound on |actual − reference|. */
   readonly bound: Float64Array;
   readonly K: number;
-}
-
-/** Absolute values of every input. */
-function absCall(call: ConvCall): ConvCall {
-  const inputs = Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, { shape: t.shape, data: t.data.map(Math.abs) }]));
-  return { ...call, inputs };
+  /** The reference value, computed in the same pass as the bound. */
+  readonly reference: Tensor;
 }
 
 export function errorBound(call: ConvCall, dtype: 'float32' | 'float64'): Bound {
-  const l = lower(absCall(call));
+  const { value, magnitude, lowering: l } = referenceWithMagnitude(call);
   const K = l.rhs.data.length / Math.max(1, l.rhs.shape[l.layout.rhs[l.layout.rhs.length - 1]!]!);
-  const m = execute(l).data;
+  const m = magnitude.data;
   const u = UNIT_ROUNDOFF[dtype];
   const scale = ((K + 2) * u) / (1 - K * u);
   const floor = (2 * K + 2) * UNDERFLOW[dtype];
-  return { bound: m.map((v) => v * scale + floor), K };
+  for (let i = 0; i < m.length; i++) m[i] = m[i]! * scale + floor;
+  return { bound: m, K, reference: value };
 }
 
 export interface Comparison {

@@ -108,10 +108,22 @@ export function invertPerm(perm: readonly number[]): number[] {
   return inv;
 }
 
+const ROUND_CHUNK = 1 << 14;
+
 /** Rounds every value to the case's dtype: inputs are what the framework would actually see. */
 export function roundTo(t: Tensor, dtype: 'float32' | 'float64'): Tensor {
   if (dtype === 'float64') return t;
-  return { shape: t.shape, data: Float64Array.from(t.data, Math.fround) };
+  // Through a small Float32Array: a typed-array copy rounds to nearest even like Math.fround, and
+  // plain copies are 10–30× faster than Float64Array.from with a mapping callback. Chunks keep
+  // the float32 buffer small (memory: one float64 copy in all).
+  const out = new Float64Array(t.data.length);
+  const buf = new Float32Array(Math.min(ROUND_CHUNK, t.data.length));
+  for (let i = 0; i < out.length; i += buf.length) {
+    const part = t.data.subarray(i, i + buf.length);
+    buf.set(part);
+    out.set(part.length === buf.length ? buf : buf.subarray(0, part.length), i);
+  }
+  return { shape: t.shape, data: out };
 }
 
 /** A short readable form for counterexamples: `f64[1,5,2] [1, 2, 3, … 10 values]`. */
