@@ -35,11 +35,13 @@ function usesFast(path: ReferencePath, lhs: Tensor, rhs: Tensor, info: ConvInfo,
   return applies;
 }
 
+const identity = (r: number) => Array.from({ length: r }, (_, i) => i);
+
 /** Canonical operands: lhs [N, S..., C], rhs [K..., I, O]; the result is [N', S'..., O]. */
 export function convGeneralDilated(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, path: ReferencePath = 'auto'): { out: Tensor; info: ConvInfo } {
-  const info = convInfo(op, lhs.shape, rhs.shape, spec);
-  const out = usesFast(path, lhs, rhs, info, spec) ? fastConv(lhs, rhs, spec, info).out : plain(lhs, rhs, spec);
-  return { out, info };
+  const r = lhs.shape.length;
+  const layout = { lhs: identity(r), rhs: identity(r), out: identity(r) };
+  return { out: compute(op, lhs, rhs, spec, layout, path, false).out, info: convInfo(op, lhs.shape, rhs.shape, spec) };
 }
 
 /**
@@ -47,12 +49,24 @@ export function convGeneralDilated(op: string, lhs: Tensor, rhs: Tensor, spec: C
  * on the plain path, the second is the op run on |x| and |w|.
  */
 export function convWithMagnitude(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, path: ReferencePath = 'auto'): { out: Tensor; magnitude: Tensor } {
-  const info = convInfo(op, lhs.shape, rhs.shape, spec);
-  if (usesFast(path, lhs, rhs, info, spec)) {
-    const r = fastConv(lhs, rhs, spec, info, true);
-    return { out: r.out, magnitude: r.magnitude! };
-  }
-  return { out: plain(lhs, rhs, spec), magnitude: plain(absOf(lhs), absOf(rhs), spec) };
+  const r = lhs.shape.length;
+  const res = compute(op, lhs, rhs, spec, { lhs: identity(r), rhs: identity(r), out: identity(r) }, path, true);
+  return { out: res.out, magnitude: res.magnitude! };
+}
+
+/**
+ * Both paths on operands in a framework's layout. The fast path permutes the input straight into
+ * its kernel's memory and the result straight out of it (no canonical copies in between).
+ */
+function compute(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, layout: Layout, path: ReferencePath, magnitude: boolean): { out: Tensor; magnitude?: Tensor } {
+  const w = transpose(rhs, layout.rhs);
+  const info = convInfo(op, layout.lhs.map((a) => lhs.shape[a]!), w.shape, spec);
+  const toUser = new Array<number>(layout.out.length);
+  layout.out.forEach((userAxis, j) => (toUser[userAxis] = j)); // axis layout.out[j] of the result holds canonical axis j
+  if (usesFast(path, lhs, w, info, spec)) return fastConv(lhs, layout.lhs, w, spec, info, toUser, magnitude);
+  const x = transpose(lhs, layout.lhs);
+  const out = transpose(plain(x, w, spec), toUser);
+  return magnitude ? { out, magnitude: transpose(plain(absOf(x), absOf(w), spec), toUser) } : { out };
 }
 
 /**
@@ -66,22 +80,13 @@ export interface Layout {
   readonly out: readonly number[];
 }
 
-/** Canonical output [N, S..., O] to the framework's layout. */
-function toUserLayout(out: Tensor, layout: Layout): Tensor {
-  // axis layout.out[j] of the result holds canonical axis j.
-  const toUser = new Array<number>(layout.out.length);
-  layout.out.forEach((userAxis, j) => (toUser[userAxis] = j));
-  return transpose(out, toUser);
-}
-
 /** Runs the reference on operands in any layout: permutations at the edges, nothing else. */
 export function convInLayout(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, layout: Layout, path: ReferencePath = 'auto'): Tensor {
-  const { out } = convGeneralDilated(op, transpose(lhs, layout.lhs), transpose(rhs, layout.rhs), spec, path);
-  return toUserLayout(out, layout);
+  return compute(op, lhs, rhs, spec, layout, path, false).out;
 }
 
 /** convInLayout with the magnitude Σ|x||w| per output, both in the framework's layout. */
 export function convInLayoutWithMagnitude(op: string, lhs: Tensor, rhs: Tensor, spec: ConvSpec, layout: Layout, path: ReferencePath = 'auto'): { out: Tensor; magnitude: Tensor } {
-  const r = convWithMagnitude(op, transpose(lhs, layout.lhs), transpose(rhs, layout.rhs), spec, path);
-  return { out: toUserLayout(r.out, layout), magnitude: toUserLayout(r.magnitude, layout) };
+  const r = compute(op, lhs, rhs, spec, layout, path, true);
+  return { out: r.out, magnitude: r.magnitude! };
 }

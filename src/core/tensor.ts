@@ -46,19 +46,33 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
  * edges of the reference, so this is the only data-movement routine conventions need.
  */
 export function transpose(t: Tensor, perm: readonly number[]): Tensor {
+  const shape = checkPerm(t, perm);
+  if (perm.every((p, i) => p === i)) return { shape, data: t.data };
+  return { shape, data: transposeInto(t, perm, new Float64Array(t.data.length)) };
+}
+
+function checkPerm(t: Tensor, perm: readonly number[]): number[] {
   const r = t.shape.length;
   if (perm.length !== r || new Set(perm).size !== r || perm.some((p) => p < 0 || p >= r)) {
     throw new RangeError(`transpose: [${perm.join(', ')}] is not a permutation of ${r} axes`);
   }
-  const shape = perm.map((p) => t.shape[p]!);
-  if (perm.every((p, i) => p === i)) return { shape, data: t.data };
+  return perm.map((p) => t.shape[p]!);
+}
+
+/** transpose writing into `out` (always a copy, also for the identity): `out` is returned. */
+export function transposeInto(t: Tensor, perm: readonly number[], out: Float64Array): Float64Array {
+  const shape = checkPerm(t, perm);
+  const r = shape.length;
+  if (perm.every((p, i) => p === i)) {
+    out.set(t.data);
+    return out;
+  }
   const inStrides = stridesOf(t.shape);
   // Walk the output in order; the matching input offset moves by inStrides[perm[i]] per step.
   const step = perm.map((p) => inStrides[p]!);
-  const out = new Float64Array(t.data.length);
   const idx = new Array<number>(r).fill(0);
   let src = 0;
-  for (let dst = 0; dst < out.length; dst++) {
+  for (let dst = 0; dst < t.data.length; dst++) {
     out[dst] = t.data[src]!;
     for (let a = r - 1; a >= 0; a--) {
       if (++idx[a]! < shape[a]!) {
@@ -69,7 +83,7 @@ export function transpose(t: Tensor, perm: readonly number[]): Tensor {
       idx[a] = 0;
     }
   }
-  return { shape, data: out };
+  return out;
 }
 
 /** Reverses the given axes (a spatial kernel flip). */

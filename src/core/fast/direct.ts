@@ -18,7 +18,7 @@
  * with a NaN or ±∞ goes to the plain path (`fastApplies`).
  */
 import type { ConvInfo, ConvSpec } from '../shapes.js';
-import { stridesOf, type Tensor } from '../tensor.js';
+import { stridesOf, transpose, transposeInto, type Tensor } from '../tensor.js';
 import { axisTaps, lastAxisTiles, type AxisTaps } from './plan.js';
 import { kernelsWithMemory, MAX_BYTES } from './wasm.js';
 
@@ -87,7 +87,6 @@ function packWeights(w: Float64Array, taps: number, I: number, O: number, groups
 
 /** Padded output rows [position][group][block·4 + lane] → canonical [position][group·Og + o]. */
 function compact(padded: Float64Array, positions: number, O: number, Opad: number, groups: number): Float64Array {
-  if (O === Opad) return padded.slice(0, positions * O);
   const out = new Float64Array(positions * O);
   const Og = O / groups;
   const OgPad = Opad / groups;
@@ -123,15 +122,21 @@ function outerCombos(lists: readonly AxisTaps[], xStrides: readonly number[], ta
 }
 
 /**
- * The canonical op on canonical operands (lhs [N, S..., C], rhs [K..., I, O]), with `info` from
- * convInfo, when fastApplies. With `magnitude`, also Σ|x||w| per output, from the same loads.
+ * The canonical op, when fastApplies, with `info` from convInfo. The input is in the user's
+ * layout (`transpose(lhs, lhsPerm)` is canonical [N, S..., C]) and is permuted straight into the
+ * kernel's memory; the result is permuted straight out of it by `outPerm` (identity: canonical
+ * [N, S..., O]). rhs is canonical [K..., I, O]. With `magnitude`, also Σ|x||w| per output, from
+ * the same loads.
  */
-export function fastConv(lhs: Tensor, rhs: Tensor, spec: ConvSpec, info: ConvInfo, magnitude = false): { out: Tensor; magnitude?: Tensor } {
+export function fastConv(
+  lhs: Tensor, lhsPerm: readonly number[], rhs: Tensor, spec: ConvSpec, info: ConvInfo, outPerm: readonly number[], magnitude = false,
+): { out: Tensor; magnitude?: Tensor } {
   const r = info.rank;
   const O = info.outChannels;
   const total = info.outShape.reduce((a, b) => a * b, 1);
+  const userShape = outPerm.map((a) => info.outShape[a]!);
   if (total === 0) {
-    const zero = () => ({ shape: info.outShape, data: new Float64Array(0) });
+    const zero = () => ({ shape: userShape, data: new Float64Array(0) });
     return { out: zero(), ...(magnitude && { magnitude: zero() }) };
   }
   const positions = total / O;
@@ -152,9 +157,9 @@ export function fastConv(lhs: Tensor, rhs: Tensor, spec: ConvSpec, info: ConvInf
   const tx = new Int32Array(mem, at.tx, taps);
   const tw = new Int32Array(mem, at.tw, taps);
   packWeights(rhs.data, taps, I, O, groups, new Float64Array(mem, at.w, groups * blocks * blockSize));
-  new Float64Array(mem, at.x, lhs.data.length).set(lhs.data);
+  transposeInto(lhs, lhsPerm, new Float64Array(mem, at.x, lhs.data.length));
 
-  const xs = stridesOf(lhs.shape);
+  const xs = stridesOf(lhsPerm.map((a) => lhs.shape[a]!));
   const tapStrides = stridesOf(kSp);
   const outerAxes = Array.from({ length: r - 1 }, (_, a) => axisTaps(info, spec, a));
   const outerShape = info.outSpatial.slice(0, r - 1);
@@ -196,6 +201,11 @@ export function fastConv(lhs: Tensor, rhs: Tensor, spec: ConvSpec, info: ConvInf
       outerIdx[a] = 0;
     }
   }
-  const read = (from: number) => ({ shape: info.outShape, data: compact(new Float64Array(mem, from, positions * Opad), positions, O, Opad, groups) });
+  // Out of the kernel's memory (reused by the next call): one copy into the user's layout.
+  const read = (from: number): Tensor => {
+    const padded = new Float64Array(mem, from, positions * Opad);
+    if (O !== Opad) return transpose({ shape: info.outShape, data: compact(padded, positions, O, Opad, groups) }, outPerm);
+    return { shape: userShape, data: transposeInto({ shape: info.outShape, data: padded }, outPerm, new Float64Array(total)) };
+  };
   return { out: read(at.out), ...(magnitude && { magnitude: read(at.mag) }) };
 }
