@@ -23,8 +23,9 @@ import { axisTaps, lastAxisTiles, type AxisTaps } from './plan.js';
 import { kernelsWithMemory, MAX_BYTES } from './wasm.js';
 
 const LANES = 4;
-/** Outputs per tile along the last axis (the wasm kernel's 4 × 4 accumulators). */
+/** Outputs per tile along the last axis (the wasm kernels' 4 × 4 accumulators; 2 × 4 × 2 with the magnitude). */
 const WIDTH = 4;
+const WIDTH_MAG = 2;
 const F64 = 8;
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
@@ -165,7 +166,7 @@ export function fastConv(
   const outerShape = info.outSpatial.slice(0, r - 1);
   const outerCount = outerShape.reduce((a, b) => a * b, 1);
   const lastOut = info.outSpatial[r - 1]!;
-  const { tiles, step, shift } = lastAxisTiles(info, spec, magnitude ? 1 : WIDTH);
+  const { tiles, step, shift } = lastAxisTiles(info, spec, magnitude ? WIDTH_MAG : WIDTH);
   const dx = shift * xs[r]! * F64;
   const os = step * Opad * F64;
   const I8 = I * F64;
@@ -190,7 +191,8 @@ export function fastConv(
           for (let b = 0; b < blocks; b++) {
             const wb = at.w + (g * blocks + b) * blockSize * F64;
             const o = row + (g * blocks + b) * LANES * F64;
-            if (tile.count === WIDTH) k.tile4(at.tx, at.tw, nt, I8, xb, dx, wb, o, os);
+            if (magnitude && tile.count === WIDTH_MAG) k.tile2m(at.tx, at.tw, nt, I8, xb, dx, wb, o, os, magOff);
+            else if (!magnitude && tile.count === WIDTH) k.tile4(at.tx, at.tw, nt, I8, xb, dx, wb, o, os);
             else for (let j = 0; j < tile.count; j++) k.tile1(at.tx, at.tw, nt, I8, xb + j * dx, wb, o + j * os, magnitude ? 1 : 0, magOff);
           }
         }

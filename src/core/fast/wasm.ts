@@ -8,6 +8,7 @@ import { KERNEL_WASM } from './kernel-wasm.js';
 export interface Kernels {
   readonly memory: WebAssembly.Memory;
   tile4(tx: number, tw: number, nt: number, I8: number, xb: number, dx: number, wb: number, at: number, os: number): void;
+  tile2m(tx: number, tw: number, nt: number, I8: number, xb: number, dx: number, wb: number, at: number, os: number, magOff: number): void;
   tile1(tx: number, tw: number, nt: number, I8: number, xb: number, wb: number, at: number, mag: number, magOff: number): void;
 }
 
