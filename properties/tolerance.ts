@@ -7,8 +7,9 @@
  *
  *   |ŷ − y| ≤ γ_K Σ|x||w| + u(|y| + |b|) + (2K + 2)·η₀,     γ_K = K·u / (1 − K·u)
  *
- * so each element gets the bound (K + 2)·u·m / (1 − K·u) + (2K + 2)·η₀, with m = the reference
- * run on |x|, |w|, |b| (Σ|x||w| + |b| per element). u = 2⁻²⁴ (float32) or 2⁻⁵³ (float64).
+ * so each element gets the bound (K + 2)·u·m / (1 − K·u) + (2K + 2)·η₀, with m = Σ|x||w| + |b|
+ * per element (computed with the reference value in one pass: referenceWithMagnitude).
+ * u = 2⁻²⁴ (float32) or 2⁻⁵³ (float64).
  * η₀ is the smallest normal number (2⁻¹²⁶, 2⁻¹⁰²²), not half the smallest subnormal: optimized
  * kernels (MLAS, oneDNN, XNNPACK) flush subnormals to zero, which is a legitimate float32
  * evaluation, and convcheck should not call it wrong. Inputs are already values of the dtype, so
@@ -32,6 +33,8 @@ export interface Bound {
   /** Per-element bound on |actual − reference|. */
   readonly bound: Float64Array;
   readonly K: number;
+  /** The reference value, computed in the same pass as the bound. */
+  readonly reference: Tensor;
 }
 
 /**

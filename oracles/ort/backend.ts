@@ -15,13 +15,16 @@ import { buildModel, DEFAULT_OPSET, modelKey, presentAttrs, toAttribute, Unrepre
 export { buildModel, buildModelProto, decodeModel, modelKey, type ModelSpec } from './model.js';
 
 export interface OrtOptions {
-  /** Sessions kept (LRU); default 64. */
+  /** Sessions kept (LRU); default 512 (a one-node session is small). */
   readonly maxSessions?: number;
   /** ORT intra-op threads per session; default 1 (measured best for small cases on 2 cores). */
   readonly intraOpNumThreads?: number;
   /** Default-domain opset; default: the highest <= 22 this ORT accepts for Conv (probed). */
   readonly opset?: number;
-  /** ORT's graph optimization level; default 'all' (ORT's own default). */
+  /**
+   * ORT's graph optimization level; default 'disabled'. 'all' (ORT's own default) makes ORT
+   * rewrite Conv into its NCHWc kernels on AVX2/AVX-512 machines: pass it to test those.
+   */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
@@ -65,6 +68,11 @@ export class OrtBackend implements OracleBackend {
     /** dtype → ops that have a kernel for it on this ORT's CPU EP (probed at startup). */
     private readonly kernels: Readonly<Record<OrtDType, readonly OrtOp[]>>,
   ) {}
+
+  /** Hits / (hits + sessions created): how often a call found its session ready. */
+  hitRate(): number {
+    return this.hits / Math.max(1, this.hits + this.created);
+  }
 
   stats(): OrtStats {
     return { sessionsCreated: this.created, sessionsRejected: this.rejected, cacheHits: this.hits, evictions: this.evictions, cached: this.cache.size };
@@ -113,10 +121,10 @@ export class OrtBackend implements OracleBackend {
       }
       const type = call.dtype as OrtDType;
       const feeds: Record<string, ort.Tensor> = {
-        X: new ort.Tensor(type, type === 'float32' ? Float32Array.from(X.data) : Float64Array.from(X.data), [...X.shape]),
-        W: new ort.Tensor(type, type === 'float32' ? Float32Array.from(W.data) : Float64Array.from(W.data), [...W.shape]),
+        X: new ort.Tensor(type, type === 'float32' ? new Float32Array(X.data) : new Float64Array(X.data), [...X.shape]),
+        W: new ort.Tensor(type, type === 'float32' ? new Float32Array(W.data) : new Float64Array(W.data), [...W.shape]),
       };
-      if (B) feeds['B'] = new ort.Tensor(type, type === 'float32' ? Float32Array.from(B.data) : Float64Array.from(B.data), [...B.shape]);
+      if (B) feeds['B'] = new ort.Tensor(type, type === 'float32' ? new Float32Array(B.data) : new Float64Array(B.data), [...B.shape]);
       let out: ort.InferenceSession.OnnxValueMapType;
       try {
         out = await session.run(feeds);
@@ -125,7 +133,7 @@ export class OrtBackend implements OracleBackend {
       }
       const y = out['Y'] as ort.Tensor;
       const data = y.data as Float32Array | Float64Array;
-      const result = { shape: [...y.dims], data: Float64Array.from(data) };
+      const result = { shape: [...y.dims], data: new Float64Array(data) };
       y.dispose();
       return result;
     } finally {
@@ -196,7 +204,9 @@ export default async function create(options: OrtOptions = {}): Promise<OrtBacke
     intraOpNumThreads: options.intraOpNumThreads ?? 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    // A one-node model has nothing to fuse or fold; 'all' would spend session creation on layout
+    // transforms (NCHWc on AVX-512), 20-40% of a cold call's CPU (npm run bench:reference).
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'disabled',
     // shapes change from run to run on the same session: a memory pattern would be re-planned each time
     enableMemPattern: false,
     // fatal only: ORT's error messages reach the caller in the thrown Error; logged, they would also fill
@@ -214,5 +224,5 @@ export default async function create(options: OrtOptions = {}): Promise<OrtBacke
   for (const dtype of ['float32', 'float64'] as const) {
     for (const op of OPS) if (await loads(op, dtype, opset, sessionOptions)) kernels[dtype].push(op);
   }
-  return new OrtBackend(sessionOptions, options.maxSessions ?? 64, opset, kernels);
+  return new OrtBackend(sessionOptions, options.maxSessions ?? 512, opset, kernels);
 }

@@ -41,7 +41,7 @@
  * much tighter for fp16 accumulation but is only probabilistic, and rounding errors in
  * convolutions of structured data are not independent: convcheck does not use it to fail anything.
  */
-import { lower, type ConvCall } from '../../src/conventions/index.js';
+import { lower, referenceWithMagnitude, type ConvCall } from '../../src/conventions/index.js';
 import { execute } from '../../src/conventions/lowering.js';
 import { BFLOAT16, FLOAT16, FLOAT32, overflowThreshold, representable, roundToFormat, TF32, type Format } from '../../src/core/formats.js';
 import type { Tensor } from '../../src/core/tensor.js';
@@ -97,6 +97,8 @@ export interface ElementBounds {
   /** Per-element bound on |actual − exact|; ∞ where the profile allows anything (overflow). */
   readonly bound: Float64Array;
   readonly K: number;
+  /** The reference value, computed in the same pass as the magnitudes. */
+  readonly reference: Tensor;
 }
 
 /**
@@ -104,10 +106,11 @@ export interface ElementBounds {
  * profiles describe float32-and-narrower computation.
  */
 export function profileBound(call: ConvCall, dtype: string, p: Profile): ElementBounds {
-  const abs = lower(mapInputs(call, Math.abs));
-  const K = abs.rhs.data.length / Math.max(1, abs.rhs.shape[abs.layout.rhs[abs.layout.rhs.length - 1]!]!);
-  const m = execute(abs).data;
-  if (dtype === 'float64') return { bound: accumulation(m, K, FLOAT64), K };
+  // One pass gives the value and m = Σ|x||w| + |b| per element (src/core/fast).
+  const { value, magnitude, lowering: l } = referenceWithMagnitude(call);
+  const K = l.rhs.data.length / Math.max(1, l.rhs.shape[l.layout.rhs[l.layout.rhs.length - 1]!]!);
+  const m = magnitude.data;
+  if (dtype === 'float64') return { bound: accumulation(m, K, FLOAT64), K, reference: value };
 
   const fin = p.input;
   const all = Object.values(call.inputs).flatMap((t) => Array.from(t.data));
@@ -116,6 +119,7 @@ export function profileBound(call: ConvCall, dtype: string, p: Profile): Element
   let eIn = new Float64Array(m.length);
   let mHat = m;
   if (!exact) {
+    const abs = lower(mapInputs(call, Math.abs));
     const ui = u(fin);
     const di = delta(fin);
     const ones = (t: Tensor): Tensor => ({ shape: t.shape, data: t.data.map(() => 1) });
@@ -136,7 +140,7 @@ export function profileBound(call: ConvCall, dtype: string, p: Profile): Element
   const eAcc = accumulation(mHat, K, p.acc);
   const out = outputFormat(p, dtype);
   const narrower = out.u > u(p.acc);
-  const y = narrower ? execute(lower(call)).data : undefined;
+  const y = narrower ? value.data : undefined;
   const accOverflow = p.acc.emax < 127 ? overflowThreshold(p.acc) : Infinity;
   const gamma = (K * u(p.acc)) / (1 - K * u(p.acc));
   const bound = m.map((_, i) => {
@@ -148,7 +152,7 @@ export function profileBound(call: ConvCall, dtype: string, p: Profile): Element
     if (!(mag < out.overflow)) return Infinity;
     return pre + out.u * mag + out.delta;
   });
-  return { bound, K };
+  return { bound, K, reference: value };
 }
 
 /** E_acc = (K + 2)u/(1 − K·u)·m + (2K + 2)δ, or ∞ (no bound) when K·u ≥ 1. */

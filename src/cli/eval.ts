@@ -12,7 +12,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { evaluate, type Case, type Outcome } from '../case/case.js';
-import { lineEntry, outcomeJson, parseCaseText, type Entry } from '../case/io.js';
+import { lineEntry, outcomeJson, parseCaseText, writeOutcomeJson, type Entry } from '../case/io.js';
 import { escapeControls, LimitError } from '../core/errors.js';
 import { compareExpected } from './check.js';
 
@@ -32,13 +32,25 @@ export interface EvalOptions {
   readonly check?: boolean;
   /** The evaluation (default: the reference); tests inject a failing one. */
   readonly evaluate?: (c: Case) => Outcome;
+  /**
+   * Where a large answer is written piece by piece (the CLI's stdout): its line is never built
+   * whole, nor an array of its values (src/case/io.ts writeOutcomeJson).
+   */
+  readonly write?: (piece: string) => void;
 }
+
+/** Answers with more values than this go through EvalOptions.write in pieces. */
+const STREAMED = 1 << 16;
 
 type Out = (line: string) => void;
 
 /** JSON.stringify leaves DEL, C1 (which terminals may read as CSI) and U+2028/9 raw; escape them. */
 export function jsonLine(v: unknown): string {
-  return JSON.stringify(v).replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeJsonText(JSON.stringify(v));
+}
+
+function escapeJsonText(s: string): string {
+  return s.replace(/[\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Exit status for a summary: 3 internal error, 2 malformed or refused input, 1 a --check mismatch. */
@@ -108,7 +120,11 @@ class Evaluator {
       this.err(`convcheck eval: case ${escapeControls(c.id, false)}: refused: ${escapeControls(ex.message, false)}`);
       return;
     }
-    this.out(jsonLine(outcomeJson(c.id, o)));
+    const write = this.opts.write;
+    if (write && !('error' in o) && o.data.length > STREAMED) {
+      writeOutcomeJson(c.id, o, (piece) => write(escapeJsonText(piece)));
+      write('\n');
+    } else this.out(jsonLine(outcomeJson(c.id, o)));
     this.evaluated++;
     if (this.opts.check && c.expected) this.check(c, o);
   }

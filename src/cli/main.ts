@@ -58,7 +58,7 @@ program
   .option('--check', 'compare each case that has `expected` with it; print the difference and exit 1 on a mismatch')
   .addOption(maxElementsOption())
   .action(async (file: string, o: { check?: boolean }) => {
-    const summary = await evalSource(file, (line) => process.stdout.write(line + '\n'), (line) => process.stderr.write(line + '\n'), { check: o.check === true });
+    const summary = await evalSource(file, (line) => process.stdout.write(line + '\n'), (line) => process.stderr.write(line + '\n'), { check: o.check === true, write: (piece) => process.stdout.write(piece) });
     process.exitCode = evalExitCode(summary);
     if (process.exitCode !== 0) process.stderr.write(`convcheck eval: ${evalSummaryLine(summary)}\n`);
   });

@@ -4,7 +4,7 @@
  */
 import type { Tensor } from '../core/tensor.js';
 import { JAX_OPS, lowerJax } from './jax.js';
-import { execute, type ConvCall, type Framework, type Lowering } from './lowering.js';
+import { execute, executeWithMagnitude, type ConvCall, type Framework, type Lowering } from './lowering.js';
 import { lowerOnnx, ONNX_OPS } from './onnx.js';
 import { lowerTf, TF_OPS } from './tf.js';
 import { lowerTorch, TORCH_OPS } from './torch.js';
@@ -46,6 +46,15 @@ export function lower(call: ConvCall): Lowering {
 /** Computes a call on the reference, in float64. */
 export function reference(call: ConvCall): Tensor {
   return execute(lower(call));
+}
+
+/**
+ * Computes a call on the reference, and Σ|x||w| + |b| per output (what the error bound scales
+ * with) in the same pass.
+ */
+export function referenceWithMagnitude(call: ConvCall): { value: Tensor; magnitude: Tensor; lowering: Lowering } {
+  const l = lower(call);
+  return { ...executeWithMagnitude(l), lowering: l };
 }
 
 export type { ConvCall, Framework, Lowering };

@@ -3,7 +3,7 @@
  * there, written down so that translate/diagnose can explain it in words.
  */
 import { ConvError } from '../core/errors.js';
-import { convInLayout, type Layout } from '../core/reference.js';
+import { convInLayout, convInLayoutWithMagnitude, type Layout } from '../core/reference.js';
 import type { ConvSpec } from '../core/shapes.js';
 import { transpose, type Tensor } from '../core/tensor.js';
 
@@ -38,22 +38,37 @@ export interface Lowering {
 
 /** Runs a lowering on the reference. */
 export function execute(l: Lowering): Tensor {
-  let out = convInLayout(l.op, l.lhs, l.rhs, l.spec, l.layout);
+  return finish(l, convInLayout(l.op, l.lhs, l.rhs, l.spec, l.layout), l.bias);
+}
+
+/**
+ * Runs a lowering on the reference and also returns Σ|x||w| + |b| per output (the magnitude the
+ * error bound scales with), computed in the same pass.
+ */
+export function executeWithMagnitude(l: Lowering): { value: Tensor; magnitude: Tensor } {
+  const r = convInLayoutWithMagnitude(l.op, l.lhs, l.rhs, l.spec, l.layout);
+  const absBias = l.bias && { shape: l.bias.shape, data: l.bias.data.map(Math.abs) };
+  return { value: finish(l, r.out, l.bias), magnitude: finish(l, r.magnitude, absBias) };
+}
+
+/** Checks the shape, adds the bias, drops the batch axis torch added. */
+function finish(l: Lowering, out: Tensor, bias: Tensor | undefined): Tensor {
   if (l.expectShape && l.expectShape.join() !== out.shape.join()) {
     // A convention's own shape formula disagreeing with the canonical op is a bug in convcheck.
     throw new Error(`${l.op}: internal: lowered to [${out.shape.join(', ')}], convention says [${l.expectShape.join(', ')}]`);
   }
-  if (l.bias) out = addBias(out, l.bias, l.layout.out[l.layout.out.length - 1]!);
+  if (bias) out = addBias(out, bias, l.layout.out[l.layout.out.length - 1]!);
   if (l.unbatched) out = { shape: out.shape.slice(1), data: out.data };
   return out;
 }
 
+/** Adds one value per channel, in place: `t` is the reference's own fresh output. */
 function addBias(t: Tensor, bias: Tensor, axis: number): Tensor {
-  const data = Float64Array.from(t.data);
+  const data = t.data;
   const inner = t.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const channels = t.shape[axis]!;
   for (let i = 0; i < data.length; i++) data[i]! += bias.data[Math.floor(i / inner) % channels]!;
-  return { shape: t.shape, data };
+  return t;
 }
 
 /** Axis lists for the two usual layouts of an op of spatial rank r. */
