@@ -23,7 +23,8 @@ async function main(): Promise<void> {
     process.send({ ready: false, error: e instanceof Error ? e.message : String(e) });
     return;
   }
-  process.send({ ready: true });
+  // What the backend says about itself (a browser's renderer, say) goes into reports.
+  process.send({ ready: true, ...(backend.info ? { info: backend.info } : {}) });
   process.on('message', (msg: Request | 'close') => {
     if (msg === 'close') {
       void (backend.dispose?.() ?? Promise.resolve()).finally(() => process.exit(0));

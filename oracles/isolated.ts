@@ -40,6 +40,8 @@ export class IsolatedOracle implements Oracle {
   private readonly startTimeoutMs: number;
   /** Set when the backend cannot be loaded at all (e.g. tfjs-node not built): every call fails fast. */
   private unavailable: string | undefined;
+  /** What the backend reported about itself when it started (its `info`). */
+  info: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     readonly name: string,
@@ -63,8 +65,9 @@ export class IsolatedOracle implements Oracle {
         child.kill('SIGKILL');
         resolve(this.unavailable);
       }, this.startTimeoutMs);
-      child.once('message', (m: { ready: boolean; error?: string }) => {
+      child.once('message', (m: { ready: boolean; error?: string; info?: Record<string, unknown> }) => {
         clearTimeout(timer);
+        if (m.info) this.info = m.info;
         if (!m.ready) {
           this.unavailable = `${this.name}: ${m.error ?? 'backend failed to load'}`;
           child.kill();

@@ -29,6 +29,8 @@ export interface OracleBackend {
   /** Computes the call; throws when the runtime rejects it. */
   run(call: OracleCall): Promise<Tensor>;
   dispose?(): Promise<void>;
+  /** What it runs on, for the machine fingerprint (e.g. a browser's WebGL renderer or WebGPU adapter). */
+  readonly info?: Readonly<Record<string, unknown>>;
 }
 
 /** The parent-side handle: every call answers, whatever happens to the runtime. */
