@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import type { Tensor } from '../../src/core/tensor.js';
 import { buildModel, DEFAULT_OPSET, modelKey, presentAttrs, toAttribute, UnrepresentableAttribute, type ModelSpec, type OrtOp } from '../ort/model.js';
 import { translate, Unsupported, type Caps } from '../tfjs/translate.js';
-import type { OracleBackend, OracleCall } from '../types.js';
+import type { BackendInfo, OracleBackend, OracleCall } from '../types.js';
 import { launchChromium } from './chromium.js';
 import { startServer } from './server.js';
 
@@ -41,8 +41,9 @@ function packageRoot(): string {
 }
 
 const ORT_OPS: readonly string[] = ['Conv', 'ConvTranspose'];
+const TF_OPS: readonly string[] = ['conv1d', 'conv2d', 'conv3d', 'conv1d_transpose', 'conv2d_transpose', 'conv3d_transpose', 'depthwise_conv2d'];
 
-export default async function create(options: BrowserOptions): Promise<OracleBackend & { info: BrowserInfo }> {
+export default async function create(options: BrowserOptions): Promise<OracleBackend> {
   const { kind } = options;
   const root = packageRoot();
   const server = await startServer(join(root, 'oracles', 'browser', 'page'), join(root, 'dist'));
@@ -134,9 +135,16 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
     return { shape: out.shape, data: Float64Array.from(out.data) };
   }
 
+  const declaration: BackendInfo = {
+    name: kind,
+    framework: isTf ? 'tf' : 'onnx',
+    ops: isTf ? TF_OPS : ORT_OPS,
+    float64: false,
+    environment: info,
+  };
   return {
     name: kind,
-    info,
+    describe: () => declaration,
     unsupported,
     run: (call) =>
       serially(async () => {

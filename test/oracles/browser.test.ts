@@ -51,8 +51,9 @@ describe('browser oracles in headless chromium', () => {
       const oracle = new IsolatedOracle(name, { timeoutMs: 60_000 });
       try {
         expect(await oracle.start()).toBeUndefined();
-        expect(oracle.info).toMatchObject({ kind: name });
-        if (name !== 'ort-web') expect(String(oracle.info?.['renderer'])).not.toBe('');
+        const env = oracle.info?.environment ?? {};
+        expect(env).toMatchObject({ kind: name });
+        if (name !== 'ort-web') expect(String(env['renderer'] ?? '')).not.toBe('');
         const r = await oracle.run(call);
         const want = reference(call);
         expect(r).toMatchObject({ kind: 'value', shape: [...want.shape] });
