@@ -8,16 +8,11 @@
  * tfjs oracles use (oracles/tfjs/translate.ts, loaded by the page from dist/); ONNX models are
  * built here with the same builder as the native ORT oracle (oracles/ort/model.ts) and sent as bytes.
  */
-import { dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import type { Tensor } from '../../src/core/tensor.js';
 import { buildModel, DEFAULT_OPSET, modelKey, presentAttrs, toAttribute, UnrepresentableAttribute, type ModelSpec, type OrtOp } from '../ort/model.js';
 import { translate, Unsupported, type Caps } from '../tfjs/translate.js';
 import type { BackendInfo, OracleBackend, OracleCall } from '../types.js';
-import { launchChromium } from './chromium.js';
-import { startServer } from './server.js';
+import { firstLine, openSession, serialQueue } from './session.js';
 
 export type BrowserKind = 'tfjs-webgl' | 'tfjs-webgpu' | 'ort-web' | 'ort-webgpu';
 
@@ -30,57 +25,24 @@ export interface BrowserOptions {
 /** What the page reports at start: runtime versions and the WebGL renderer or WebGPU adapter. */
 export type BrowserInfo = Record<string, unknown>;
 
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('browser oracle: cannot find the package root');
-    dir = up;
-  }
-  return dir;
-}
-
 const ORT_OPS: readonly string[] = ['Conv', 'ConvTranspose'];
 const TF_OPS: readonly string[] = ['conv1d', 'conv2d', 'conv3d', 'conv1d_transpose', 'conv2d_transpose', 'conv3d_transpose', 'depthwise_conv2d'];
 
 export default async function create(options: BrowserOptions): Promise<OracleBackend> {
   const { kind } = options;
-  const root = packageRoot();
-  const server = await startServer(join(root, 'oracles', 'browser', 'page'), join(root, 'dist'));
-  let browser;
-  try {
-    browser = await launchChromium();
-  } catch (e) {
-    await server.close();
-    throw e;
-  }
-  const page: Page = await browser.newPage();
-  page.on('crash', () => {
-    // A crashed renderer cannot answer: end the host so the parent reports it and starts afresh.
-    process.stderr.write(`${kind}: the browser page crashed\n`);
-    process.exit(70);
-  });
-  page.on('pageerror', (e) => process.stderr.write(`${kind} page error: ${e.message}\n`));
+  const session = await openSession(kind);
+  const { page } = session;
   let info: BrowserInfo;
   try {
-    await page.goto(server.origin + '/');
-    await page.waitForFunction(() => (globalThis as { convcheckLoaded?: boolean }).convcheckLoaded === true, undefined, { timeout: 30_000 });
     info = (await page.evaluate((k) => (globalThis as unknown as { convcheck: { init(k: string): Promise<BrowserInfo> } }).convcheck.init(k), kind)) as BrowserInfo;
   } catch (e) {
-    await browser.close().catch(() => undefined);
-    await server.close();
-    throw new Error(`${kind}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+    await session.close();
+    throw new Error(`${kind}: ${firstLine(e)}`);
   }
   const tfCaps: Caps = { conv2dNchw: info['conv2dNchw'] === true, transposeExplicit: true };
   const isTf = kind.startsWith('tfjs-');
 
-  // One call at a time: the page is single-threaded, and a queue keeps answers in call order.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serially = <T>(f: () => Promise<T>): Promise<T> => {
-    const p = queue.then(f);
-    queue = p.catch(() => undefined);
-    return p;
-  };
+  const serially = serialQueue();
 
   function unsupported(call: OracleCall): string | undefined {
     if (isTf) {
@@ -151,14 +113,9 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
         try {
           return await runNow(call);
         } catch (e) {
-          // page.evaluate wraps the page's exception; keep the runtime's own first line.
-          const msg = (e instanceof Error ? e.message : String(e)).replace(/^page\.evaluate: (Error: )?/, '').split('\n')[0]!;
-          throw new Error(msg);
+          throw new Error(firstLine(e));
         }
       }),
-    async dispose() {
-      await browser.close().catch(() => undefined);
-      await server.close();
-    },
+    dispose: () => session.close(),
   };
 }

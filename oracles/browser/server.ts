@@ -46,11 +46,8 @@ function packageRoot(pkg: string): string | undefined {
 }
 
 /** Serves `/page/*` from pageDir, `/dist/*` from distDir and `/nm/<package>/*` from the packages above. */
-export async function startServer(pageDir: string, distDir: string): Promise<StaticServer> {
-  const roots: Array<[string, string]> = [
-    ['/page/', pageDir],
-    ['/dist/', distDir],
-  ];
+export async function startServer(pageDir: string, distDir: string, extraRoots: ReadonlyArray<readonly [string, string]> = []): Promise<StaticServer> {
+  const roots: Array<readonly [string, string]> = [['/page/', pageDir], ['/dist/', distDir], ...extraRoots];
   for (const pkg of PAGE_PACKAGES) {
     const root = packageRoot(pkg);
     if (root) roots.push([`/nm/${pkg}/`, root]);

@@ -129,6 +129,42 @@ async function runOrt(kind, key, modelBase64, feeds) {
   return { shape: [...y.dims], data: Array.from(data) };
 }
 
+let adapter;
+
+/** A user's adapter module (convcheck validate --browser --impl): loaded here, with navigator.gpu at hand. */
+async function loadAdapter(url, options) {
+  const mod = await import(url);
+  adapter = mod.default;
+  // As in Node (src/validate/adapter.ts): a default-exported function is called with the options.
+  if (typeof adapter === 'function') adapter = await adapter(options ?? {});
+  if (!adapter || typeof adapter.run !== 'function') throw new Error(`${url} does not default-export an adapter with a run(case) method (or a function of the options returning one)`);
+  const webgpu = await gpuAdapter();
+  return {
+    declaration: Object.fromEntries(Object.entries({ name: adapter.name, framework: adapter.framework, ops: adapter.ops, float64: adapter.float64, capabilities: adapter.capabilities }).filter(([, v]) => v !== undefined)),
+    renderer: webgpu ? webgpu.description : glRenderer(),
+    shaderF16: webgpu ? webgpu.f16 : undefined,
+    userAgent: navigator.userAgent,
+  };
+}
+
+/** Runs the adapter on one case in the eval format: {shape, data}, {unsupported}, or a throw (a refusal). */
+async function runAdapter(c) {
+  const out = await adapter.run(c);
+  if (out && typeof out.unsupported === 'string') return { unsupported: out.unsupported };
+  if (!out || !Array.isArray(out.shape)) throw new Error(`run() returned ${JSON.stringify(out)?.slice(0, 80)}, not {shape, data}`);
+  return { shape: out.shape, data: Array.from(out.data ?? [], Number) };
+}
+
+/** The raw in-page loop the bench compares the oracle with: every case in one message. */
+async function rawLoop(kind, items) {
+  const t0 = performance.now();
+  for (const it of items) {
+    if (kind.startsWith('tfjs-')) runTfjs(it);
+    else await runOrt(kind, it.key, it.model, it.feeds);
+  }
+  return performance.now() - t0;
+}
+
 /** Test hooks for the isolation tests: a hung page and a page that throws asynchronously forever. */
 function hang() {
   for (;;) {
@@ -136,5 +172,5 @@ function hang() {
   }
 }
 
-window.convcheck = { init, runTfjs, runOrt, hang };
+window.convcheck = { init, runTfjs, runOrt, loadAdapter, runAdapter, rawLoop, hang };
 window.convcheckLoaded = true;
