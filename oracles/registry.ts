@@ -16,6 +16,8 @@ export interface OracleEntry {
   /** Passed to the module's create(). */
   readonly options: Readonly<Record<string, unknown>>;
   readonly description: string;
+  /** Runs in headless chromium: not part of the default run (each needs a browser); ask for it by name. */
+  readonly browser?: boolean;
 }
 
 const ONNX_OPS = [['onnx', 'Conv'], ['onnx', 'ConvTranspose']] as const;
@@ -28,6 +30,10 @@ export const ORACLES: Readonly<Record<string, OracleEntry>> = {
   ort: { ops: ONNX_OPS, float64: false, module: './ort/backend.js', options: {}, description: 'onnxruntime-node, CPU execution provider (onnx Conv, ConvTranspose)' },
   'tfjs-cpu': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'cpu' }, description: 'TensorFlow.js cpu backend (tf ops)' },
   'tfjs-wasm': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'wasm' }, description: 'TensorFlow.js wasm backend (tf ops)' },
+  'tfjs-webgl': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, browser: true, module: './browser/backend.js', options: { kind: 'tfjs-webgl' }, description: 'TensorFlow.js WebGL backend in headless chromium (WebGL2; SwiftShader without a GPU)' },
+  'tfjs-webgpu': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, browser: true, module: './browser/backend.js', options: { kind: 'tfjs-webgpu' }, description: 'TensorFlow.js WebGPU backend in headless chromium (SwiftShader without a GPU)' },
+  'ort-web': { ops: ONNX_OPS, float64: false, browser: true, module: './browser/backend.js', options: { kind: 'ort-web' }, description: 'onnxruntime-web, wasm execution provider, in headless chromium' },
+  'ort-webgpu': { ops: ONNX_OPS, float64: false, browser: true, module: './browser/backend.js', options: { kind: 'ort-webgpu' }, description: 'onnxruntime-web, WebGPU execution provider, in headless chromium (SwiftShader without a GPU)' },
   'tfjs-node': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'tensorflow' }, description: 'TensorFlow.js native backend from @tensorflow/tfjs-node (tf ops, real TensorFlow kernels)' },
 };
 
@@ -36,6 +42,7 @@ export const ORACLES: Readonly<Record<string, OracleEntry>> = {
  * never part of a default run.
  */
 export const TEST_ORACLES: Readonly<Record<string, OracleEntry>> = {
+  'browser-faulty': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, browser: true, module: './browser/backend.js', options: { kind: 'tfjs-webgl', testHooks: true }, description: 'tfjs-webgl whose page hangs or crashes on demand (tests)' },
   faulty: { ops: [['onnx', 'Conv']], float64: false, module: './testing/faulty.js', options: {}, description: 'answers, throws, hangs or dies on demand (tests)' },
 };
 
@@ -44,3 +51,6 @@ export function oracleEntry(name: string): OracleEntry | undefined {
 }
 
 export const ORACLE_NAMES = Object.keys(ORACLES);
+
+/** What `convcheck run` uses without --oracles: every oracle but the browser ones. */
+export const DEFAULT_ORACLES = ORACLE_NAMES.filter((n) => !ORACLES[n]!.browser);

@@ -34,6 +34,8 @@ export interface BackendInfo {
   readonly ops: readonly string[];
   readonly float64: boolean;
   readonly capabilities?: Capabilities;
+  /** What it runs on, for the machine fingerprint: a browser's WebGL renderer or WebGPU adapter, runtime versions. */
+  readonly environment?: Readonly<Record<string, unknown>>;
 }
 
 /** Runs inside an oracle host process. Implementations live in oracles/<runtime>/. */

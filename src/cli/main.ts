@@ -5,7 +5,7 @@
  * in convcheck: reported without a stack trace unless CONVCHECK_DEBUG is set).
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ORACLE_NAMES } from '../../oracles/registry.js';
+import { DEFAULT_ORACLES, ORACLE_NAMES } from '../../oracles/registry.js';
 import { evalExitCode, evalSource, evalSummaryLine } from './eval.js';
 import { unreadable } from './errors.js';
 import { escapeControls, LimitError } from '../core/errors.js';
@@ -66,7 +66,7 @@ program
 sizeOptions(program
   .command('run'))
   .description('the main job: random cases through every oracle and property; failures shrunk, saved and printed')
-  .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')}`).default(ORACLE_NAMES.join(',')))
+  .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')} (default: all but the browser ones)`).default(DEFAULT_ORACLES.join(',')))
   .option('--properties <list>', 'comma-separated property names (default: all)')
   .option('--runs <n>', 'generated inputs per oracle × property (the time budget may stop earlier)', '200')
   .option('--seed <s>', 'run seed (default: $CONVCHECK_SEED, else the clock); always printed')
