@@ -66,6 +66,20 @@ describe('convcheck validate --browser: a WGSL conv2d kernel', () => {
     expect(cells.reduce((n, c) => n + c.passed, 0)).toBeGreaterThan(50);
   });
 
+  it('the broken twin passes at the default small sizes and is caught with --sizes large, shrunk to a row past the tiles\' reach', async () => {
+    const opts = { properties: ['differential'], runs: 60, seed: 3, timeBudgetMs: 300_000, shard: { index: 1, count: 1 }, regressionsDir: null };
+    const [small] = await runImplementation(opts, broken.impl());
+    expect(small).toMatchObject({ failed: 0 });
+    expect(small!.passed).toBeGreaterThan(30);
+    const [large] = await runImplementation({ ...opts, sizes: { preset: 'large' } }, broken.impl());
+    expect(large!.failed).toBeGreaterThan(0);
+    const c = large!.failure!.cases[0]!;
+    const out = reference(parseCase(c, 'shrunk') as OracleCall);
+    // Tiles started 7 apart reach 7·tiles + 1 columns: a wrong row is at least 23 wide.
+    expect(out.shape[3]).toBeGreaterThanOrEqual(23);
+    expect(large!.failure!.replay?.command).toMatch(/--sizes large/);
+  }, 400_000);
+
   it('the broken twin is right up to a row of 22 and wrong at 23 (tiles 7 apart reach 7·3 + 1 columns)', async () => {
     for (const ow of [8, 9, 15, 22]) {
       const r = await broken.oracle.run(wideCase(ow));

@@ -102,6 +102,7 @@ sizeOptions(program
   .description('check your own convolution: every property that applies to the ops your adapter declares; exit 1 on a failure')
   .option('--impl <path>', 'a module whose default export is { name, framework, ops, run(case) } (or a function of the options returning one); it is imported and executed, in a child process')
   .option('--cmd <command line>', 'a program on the process protocol (docs/protocol.md), run through /bin/sh')
+  .option('--browser', 'load the --impl module in headless chromium (WebGPU, WebGL; docs/browser.md) instead of Node')
   .option('--impl-option <k=v>', 'an option for the adapter (passed to its default export) or the program ($CONVCHECK_OPTIONS); repeatable', (v: string, prev: string[] = []) => [...prev, v])
   .option('--timeout <t>', 'per-call timeout: an implementation that takes longer is killed and restarted', '30s')
   .option('--strict', 'accepting a call the convention rejects is a failure (default: counted as lenient)')

@@ -19,6 +19,7 @@ import { escapeControls } from '../core/errors.js';
 
 export interface ValidateArgs {
   impl?: string;
+  browser?: boolean;
   cmd?: string;
   implOption?: string[];
   timeout?: string;
@@ -76,8 +77,9 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   if (!(timeoutMs > 0)) throw new UsageError('--timeout must be positive');
   const implOptions = a.implOption ?? [];
   const options = parseImplOptions(implOptions);
-  const source: ImplSource = a.impl !== undefined ? { module: a.impl, options } : { command: a.cmd!, options };
-  const where = a.impl !== undefined ? `--impl ${shellWord(a.impl)}` : `--cmd ${shellWord(a.cmd!)}`;
+  if (a.browser && a.impl === undefined) throw new UsageError('--browser loads an adapter module in the browser: give it with --impl PATH');
+  const source: ImplSource = a.impl !== undefined ? { module: a.impl, options, ...(a.browser ? { browser: true } : {}) } : { command: a.cmd!, options };
+  const where = a.impl !== undefined ? `${a.browser ? '--browser ' : ''}--impl ${shellWord(a.impl)}` : `--cmd ${shellWord(a.cmd!)}`;
   const replayBase = ['convcheck validate', where, ...implOptions.map((kv) => `--impl-option ${shellWord(kv)}`), ...(a.timeout ? [`--timeout ${shellWord(a.timeout)}`] : [])].join(' ');
   const started = new Date();
   let declared: { name: string; framework: string; ops: readonly string[] } | undefined;

@@ -10,7 +10,10 @@ import type { Implementation } from '../../properties/implementation.js';
 import { AdapterError, type AdapterOptions } from './adapter.js';
 
 /** Where a user's implementation comes from. */
-export type ImplSource = { readonly module: string; readonly options?: AdapterOptions } | { readonly command: string; readonly options?: AdapterOptions };
+export type ImplSource =
+  /** browser: the module is loaded in a headless chromium page, with WebGPU and WebGL (oracles/browser/adapter.ts). */
+  | { readonly module: string; readonly options?: AdapterOptions; readonly browser?: boolean }
+  | { readonly command: string; readonly options?: AdapterOptions };
 
 export interface OpenedImpl {
   readonly impl: Implementation;
@@ -28,7 +31,7 @@ export async function openIsolated(source: ImplSource, timeoutMs = 30_000): Prom
   const options = source.options ?? {};
   const backend =
     'module' in source
-      ? { module: './adapter/backend.js', options: { path: resolve(source.module), options } }
+      ? { module: source.browser ? './browser/adapter.js' : './adapter/backend.js', options: { path: resolve(source.module), options } }
       : { module: './process/backend.js', options: { shell: source.command, options } };
   const oracle = new IsolatedOracle('module' in source ? 'adapter' : 'program', { timeoutMs, backend });
   const err = await oracle.start();
