@@ -14,7 +14,7 @@
  */
 import fc from 'fast-check';
 import { evaluate, parseCase, type CaseJson } from '../case/case.js';
-import { lower, type Lowering } from '../conventions/index.js';
+import { lower, type Framework, type Lowering } from '../conventions/index.js';
 import { CaseError } from '../core/errors.js';
 import { invertPerm, reshape, transpose, type Tensor } from '../core/tensor.js';
 import { applyRecipe, cropOutput, toPython, translate, type Translation } from '../translate/index.js';
@@ -37,6 +37,8 @@ export interface DiagnoseOptions {
   readonly trials?: number;
   /** Seed of fc.sample for the random inputs (default: the clock). Always reported. */
   readonly seed?: number;
+  /** How A was named on the command line, for the `convcheck translate` hint (default `A.json`). */
+  readonly aSpec?: string;
 }
 
 export interface TensorOut {
@@ -86,6 +88,11 @@ export interface Explanation {
   readonly python?: string;
   readonly pythonNote?: string;
   readonly proof: Proof;
+  /**
+   * Found the other way round: no set of mistakes in B explains the gap, but A with `mistakes`
+   * computes B's output. B made the inverse of these mistakes; `corrected` is A changed so.
+   */
+  readonly inverse?: boolean;
 }
 
 export type Verdict = 'agree' | 'explained' | 'unexplained' | 'invalid';
@@ -109,6 +116,10 @@ export interface Diagnosis {
   /** Sets that made the outputs agree on the given inputs but not on random ones. */
   readonly coincidences: Array<{ readonly mistakes: Mistake[]; readonly proof: Proof }>;
   readonly search: { readonly candidates: Array<{ id: string; what: string }>; readonly maxMistakes: number; readonly setsTried: number };
+  /** When nothing in B explains it: the other way round (mistakes in A that give B's output) was searched too. */
+  readonly reverseSearch?: { readonly candidates: Array<{ id: string; what: string }>; readonly setsTried: number };
+  /** Where to get the right call: `convcheck translate A --to FW`, when the gap is not fully explained in B. */
+  readonly hint?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,7 +248,10 @@ export function diagnose(a: CaseJson, b: CaseJson | { observed: Observed }, opts
       if (lowered) bases.push(lowered);
     }
     // The observed output is the target: every candidate's output is compared with it.
-    return searchAndReport({ mode, a, sideA, sideB, anA, outA: obs, bases, exact, difference, maxMistakes, trials, seed, observed: true });
+    const d = searchAndReport({ mode, a, sideA, sideB, anA, outA: obs, bases, exact, difference, maxMistakes, trials, seed, observed: true });
+    const spec = opts.aSpec ?? 'A.json';
+    const quoted = spec.includes(' ') || spec.includes('#') ? `'${spec}'` : spec;
+    return d.verdict === 'unexplained' ? { ...d, hint: `the right call in the other implementation's framework is \`convcheck translate ${quoted} --to FW\` (FW: tf, jax, onnx or torch)` } : d;
   }
   const bCase = b as CaseJson;
   const rb = run(bCase);
@@ -253,8 +267,70 @@ export function diagnose(a: CaseJson, b: CaseJson | { observed: Observed }, opts
     const lb = layoutName(rb.low, anB!);
     if (la !== lb) layoutNote = `B's output is laid out ${lb}, A's ${la}: B's output was transposed to ${la} before comparing.`;
   }
-  bases = [{ appliedTo: 'B', case: bCase, candidates: catalogue(bCase, { outputLayout: false }), project: intoA }];
-  return searchAndReport({ mode, a, b: bCase, sideA, sideB, anA, anB: anB!, outA, bases, exact, difference, layoutNote, maxMistakes, trials, seed, observed: false });
+  bases = [{ appliedTo: 'B', case: bCase, candidates: catalogue(bCase, { outputLayout: false, peer: a }), project: intoA }];
+  const forward = searchAndReport({ mode, a, b: bCase, sideA, sideB, anA, anB: anB!, outA, bases, exact, difference, layoutNote, maxMistakes, trials, seed, observed: false });
+  const hint = translateHint(a, bCase.framework, opts.aSpec);
+  if (forward.verdict !== 'unexplained' || 'error' in rb) return forward.verdict === 'unexplained' ? { ...forward, hint } : forward;
+  // The other way round: which mistakes in A give B's output? B then made the inverse ones. Some
+  // mistakes have no single-call inverse in B's framework (torch cannot crop a transposed conv's
+  // output unevenly), so searching one direction only would depend on which call is A.
+  const intoB: Projector = (c) => {
+    const r = run(c);
+    return 'error' in r ? r : intoLayout(r.out, r.low, rb.low);
+  };
+  const reverseBases: Base[] = [{ appliedTo: 'A', case: a, candidates: catalogue(a, { outputLayout: false, peer: bCase }), project: intoB }];
+  const back = searchAndReport({
+    mode,
+    a: bCase,
+    b: a,
+    sideA: sideB,
+    sideB: sideA,
+    anA: anB!,
+    anB: anA,
+    outA: rb.out,
+    bases: reverseBases,
+    exact,
+    difference: compare(rb.out, intoLayout(outA, lowA, rb.low), exact),
+    maxMistakes,
+    trials,
+    seed,
+    observed: false,
+    swapped: true,
+  });
+  const reverseSearch = { candidates: back.search.candidates, setsTried: back.search.setsTried };
+  if (back.verdict !== 'explained' || !back.explanation) return { ...forward, reverseSearch, hint };
+  const ids = back.explanation.mistakes.map((m) => m.id).join(', ');
+  const n = back.explanation.mistakes.length;
+  const corrected = renamed(back.explanation.corrected, `${a.id ?? 'A'} as B computes it`, `convcheck diagnose: ${a.id ?? 'A'} with ${ids}: what B computes`);
+  return {
+    ...forward,
+    verdict: 'explained',
+    summary:
+      `No set of mistakes in B explains the difference, but the other way round ${n === 1 ? 'one mistake does' : `${n} mistakes do`}: B computes what A computes with ${ids} ` +
+      `(checked on the given inputs${back.explanation.proof.trials ? ` and on ${back.explanation.proof.passed} random inputs` : ''}). B made the inverse of ${n === 1 ? 'that mistake' : 'those mistakes'}; ${hint}.`,
+    explanation: { ...back.explanation, appliedTo: 'A', inverse: true, corrected, ...python(corrected), proof: renameSides(back.explanation.proof) },
+    alternatives: back.alternatives,
+    coincidences: [...forward.coincidences, ...back.coincidences],
+    reverseSearch,
+    hint,
+  };
+}
+
+/** A proof from the reverse search names the sides the other way round: give them back their names. */
+function renameSides(p: Proof): Proof {
+  const swap = (line: string) => line.replace(/\b([AB])\./g, (_, side: string) => `${side === 'A' ? 'B' : 'A'}.`);
+  return { ...p, randomized: p.randomized.map((r) => swap(r).replace(/^(input|kernel): (B\.\S+) = (.*)$/, '$1: $2 = $3')) };
+}
+
+/** `convcheck translate A --to FW` for the right call in B's framework, or why there is none. */
+function translateHint(a: CaseJson, to: Framework, aSpec = 'A.json'): string {
+  const cmd = `\`convcheck translate ${aSpec.includes(' ') || aSpec.includes('#') ? `'${aSpec}'` : aSpec} --to ${to}\``;
+  try {
+    const t = translate(a, to);
+    return `the right ${to} call is ${cmd}${t.recipe ? ' (it needs a pad/crop around the call: no single call computes it)' : ''}`;
+  } catch (e) {
+    return `${cmd} explains why ${to} has no exact equivalent (${(e as Error).message})`;
+  }
 }
 
 function decodeObserved(o: Observed): Tensor {
@@ -315,6 +391,8 @@ interface SearchArgs {
   readonly trials: number;
   readonly seed: number;
   readonly observed: boolean;
+  /** The reverse search of a pair: a and b are exchanged; name the mistakes' causes in the user's A/B. */
+  readonly swapped?: boolean;
 }
 
 /** The most sets proved per size: beyond this the search would be explaining noise. */
@@ -514,5 +592,8 @@ function prove(ctx: ProofContext, set: readonly Candidate[], project: Projector,
 }
 
 function toMistake(m: Candidate, s: SearchArgs, proof: Proof & { kernelMap?: Rearrangement }): Mistake {
-  return { id: m.id, kind: m.kind, what: m.what, fix: m.fix, why: whyOf(m, { a: s.a, b: s.b, anA: s.anA, anB: s.anB, kernelMap: proof.kernelMap, observed: s.observed }) };
+  const ctx = s.swapped
+    ? { a: s.b!, b: s.a, anA: s.anB!, anB: s.anA, observed: false }
+    : { a: s.a, b: s.b, anA: s.anA, anB: s.anB, kernelMap: proof.kernelMap, observed: s.observed };
+  return { id: m.id, kind: m.kind, what: m.what, fix: m.fix, why: whyOf(m, ctx) };
 }
