@@ -138,7 +138,7 @@ export function translateCommand(file: string, args: TranslateArgs, out: Out, er
     else {
       const t = translate(c, to as Framework, opts);
       if (args.json) out(JSON.stringify(asCase(t)));
-      else out(describe(t, sizeNote(c, to as Framework, opts), filled));
+      else out(describe(t, sizeNote(c, to as Framework, opts, file), filled, inlineIsReadable(c) && !filled.madeUp.length ? undefined : functionModule(c, to as Framework, opts)));
     }
   } catch (e) {
     return report(e, to as Framework, err);
@@ -146,8 +146,34 @@ export function translateCommand(file: string, args: TranslateArgs, out: Out, er
   return 0;
 }
 
+/** Tensors small enough to print inline as a runnable example; larger ones are converted in code. */
+const INLINE_MAX = 64;
+const inlineIsReadable = (c: CaseJson) => Object.values(c.inputs).every((t) => t.data.length <= INLINE_MAX);
+
+function functionModule(c: CaseJson, to: Framework, opts: { op?: string }): string | undefined {
+  try {
+    return emitFunction(c, to, opts).python;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The case at the next few input sizes (every spatial axis one to s+1 larger), zero data. */
+function otherSizes(c: CaseJson, p: GenericPlan): Array<{ json: CaseJson; sizes: number[] }> {
+  const name = inputNameOf(c.framework);
+  const x = c.inputs[name]!;
+  const axes = p.t.plan.sourceSpatialAxes;
+  const steps = Math.max(...p.axes.ws, ...p.axes.s) + 1;
+  return Array.from({ length: steps }, (_, i) => {
+    const shape = x.shape.map((n, a) => (axes.includes(a) ? n + i + 1 : n));
+    const json = { ...c, inputs: { ...c.inputs, [name]: { shape, data: new Array<number>(shape.reduce((q, r) => q * r, 1)).fill(0) } } };
+    return { json, sizes: axes.map((a) => shape[a]!) };
+  });
+}
+
 /** Whether the translation holds at this input size only, in words. */
-function sizeNote(c: CaseJson, to: Framework, opts: { op?: string }): string[] {
+function sizeNote(c: CaseJson, to: Framework, opts: { op?: string }, file: string): string[] {
+  const cmd = `convcheck translate ${/[\s#'"]/.test(file) ? `'${file}'` : file} --to ${to} --emit function`;
   let p: GenericPlan;
   try {
     p = genericPlan(c, to, opts);
@@ -158,7 +184,23 @@ function sizeNote(c: CaseJson, to: Framework, opts: { op?: string }): string[] {
   const fixedOutput = p.outputShape ? ` and output_shape ${JSON.stringify(p.outputShape.value)}` : '';
   if (p.sizeDependent && !p.own) {
     return [
-      `THIS INPUT SIZE ONLY: this translation holds for input size ${JSON.stringify(sizes)}${fixedOutput} only. The source's padding depends on the input size (${p.outputShape ? 'its output_shape decides it' : "'SAME' at stride > 1"}); at another size the target needs other padding. For code right at every size: convcheck translate ... --to ${to} --emit function.`,
+      `THIS INPUT SIZE ONLY: this translation holds for input size ${JSON.stringify(sizes)}${fixedOutput} only. The source's padding depends on the input size (${p.outputShape ? 'its output_shape decides it' : "'SAME' at stride > 1"}); at another size the target needs other padding. For code right at every size: ${cmd}.`,
+    ];
+  }
+  // Fixed pads: the attributes printed may still be this size's choice (TF 'SAME' equal to these
+  // pads at this size only). Translate at the next sizes and compare.
+  const changed = otherSizes(c, p).find((d) => {
+    try {
+      const u = translate(d.json, to, opts);
+      const key = (x: Translation) => JSON.stringify([x.case.op, { ...x.case.attrs, output_shape: undefined }, x.recipe ?? null]);
+      return key(u) !== key(p.t);
+    } catch {
+      return false;
+    }
+  });
+  if (changed) {
+    return [
+      `THIS INPUT SIZE ONLY: the attributes above are right for input size ${JSON.stringify(sizes)}; at ${JSON.stringify(changed.sizes)} the same call needs other ones (the source's padding is fixed, but the form chosen here matches it at this size only). For code right at every size: ${cmd}.`,
     ];
   }
   const generic = p.own ? ` (its own padding=${JSON.stringify(p.own)} is exact at every size)` : '';
@@ -226,7 +268,7 @@ export function jaxDeclareInstead(t: Translation): string | undefined {
 }
 
 /** The translation in words, then the Python. */
-export function describe(t: Translation, size: string[] = [], filled?: Filled): string {
+export function describe(t: Translation, size: string[] = [], filled?: Filled, module?: string): string {
   const c = t.case;
   const from = qualified(t.source.framework, t.source.op);
   const target = qualified(c.framework, c.op);
@@ -262,8 +304,12 @@ export function describe(t: Translation, size: string[] = [], filled?: Filled): 
     lines.push(
       '',
       `(A shape-only case: ${filled.madeUp.join(', ')} had no data${filled.inputSizesChosen ? `, and the input's sizes were chosen (${JSON.stringify(t.case.inputs[Object.keys(t.case.inputs)[0]!]!.shape)} in the target's layout)` : ''}. ` +
-        'For code that converts your weights and runs at every input size: --emit function, or --emit layer.)',
+        'For code that converts your weights and runs at every input size: --emit function (below), or --emit layer.)',
     );
+  }
+  if (module) {
+    const why = filled?.madeUp.length ? 'a shape-only case' : 'the tensors are too large to print';
+    lines.push('', `As Python (${why}: this module converts your weights in code, as --emit function does):`, module.trimEnd());
     return lines.join('\n');
   }
   lines.push('', c.framework === 'onnx' ? 'As an ONNX node (in a one-node model run by onnxruntime):' : 'As Python:', toPython(t).trimEnd());
