@@ -15,7 +15,7 @@ import { FRAMEWORKS, type Framework } from '../conventions/index.js';
 import { CaseError, ConvError } from '../core/errors.js';
 import { applyRecipe, NotExpressible, qualified, toPython, translate, type Translation } from '../translate/index.js';
 import { inputNameOf } from '../translate/translate.js';
-import { genericPlan, type GenericPlan } from '../translate/generic.js';
+import { genericPlan, padsAt, type GenericPlan } from '../translate/generic.js';
 import { emitFunction } from '../translate/python-function.js';
 import { emitLayer } from '../translate/python-layer.js';
 import { fillShapes, type Filled } from '../translate/shape-only.js';
@@ -158,6 +158,19 @@ function functionModule(c: CaseJson, to: Framework, opts: { op?: string }): stri
   }
 }
 
+/** An output_shape source whose padding is the same when the output grows by s per input element. */
+function outputFollows(p: GenericPlan, n: readonly number[]): boolean {
+  const os = p.outputShape!;
+  const out = os.spatial.map((j) => os.value[j]!);
+  return p.rules.every((rule, i) => {
+    const here = padsAt(rule, n[i]!, out[i]);
+    return [1, 2, 3].every((d) => {
+      const there = padsAt(rule, n[i]! + d, out[i]! + d * p.axes.s[i]!);
+      return there[0] === here[0] && there[1] === here[1];
+    });
+  });
+}
+
 /** The case at the next few input sizes (every spatial axis one to s+1 larger), zero data. */
 function otherSizes(c: CaseJson, p: GenericPlan): Array<{ json: CaseJson; sizes: number[] }> {
   const name = inputNameOf(c.framework);
@@ -182,6 +195,11 @@ function sizeNote(c: CaseJson, to: Framework, opts: { op?: string }, file: strin
   }
   const sizes = p.t.plan.sourceSpatialAxes.map((a) => c.inputs[inputNameOf(c.framework)]!.shape[a]);
   const fixedOutput = p.outputShape ? ` and output_shape ${JSON.stringify(p.outputShape.value)}` : '';
+  if (p.sizeDependent && !p.own && p.outputShape && outputFollows(p, sizes)) {
+    return [
+      `every input size, given the output_shape the source gets there: when the output grows by the stride as the input grows, the padding stays the same, and so do the target's attributes${to === 'tf' && p.kind === 'transposed' ? ' (output_shape follows the input size: --emit function computes it)' : ''}.`,
+    ];
+  }
   if (p.sizeDependent && !p.own) {
     return [
       `THIS INPUT SIZE ONLY: this translation holds for input size ${JSON.stringify(sizes)}${fixedOutput} only. The source's padding depends on the input size (${p.outputShape ? 'its output_shape decides it' : "'SAME' at stride > 1"}); at another size the target needs other padding. For code right at every size: ${cmd}.`,
