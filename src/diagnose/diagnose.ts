@@ -12,126 +12,25 @@
  * Outputs of a pair are compared in A's layout: B's output is mapped through B's own declared
  * layout (canonical [N, S..., C]) into A's. An observed output is compared as it is.
  */
-import fc from 'fast-check';
-import { evaluate, parseCase, type CaseJson } from '../case/case.js';
-import { lower, type Framework, type Lowering } from '../conventions/index.js';
+import type { CaseJson } from '../case/case.js';
+import type { Framework, Lowering } from '../conventions/index.js';
 import { CaseError } from '../core/errors.js';
 import { invertPerm, reshape, transpose, type Tensor } from '../core/tensor.js';
 import { applyRecipe, cropOutput, toPython, translate, type Translation } from '../translate/index.js';
 import { anatomy, type Anatomy } from './anatomy.js';
 import { agrees, compare, isIntegral, type Difference } from './compare.js';
-import { applyRearrangement, findRearrangements, isIdentity, rearrangementCode, type Rearrangement } from './correspond.js';
-import { decode, renamed, tensorOf, withTensor } from './json.js';
-import { catalogue, type Candidate, type MistakeKind } from './mistakes.js';
+import type { Rearrangement } from './correspond.js';
+import { decode, renamed } from './json.js';
+import { catalogue, type Candidate } from './mistakes.js';
+import { applySet, observedProof, projectOut, proofContext, prove, renameSides, run, type Projector } from './proof.js';
+import type { DiagnoseOptions, Diagnosis, Explanation, Mistake, Observed, Proof, Side, TensorOut } from './types.js';
 import { whyOf } from './why.js';
 
-export interface Observed {
-  readonly shape: number[];
-  readonly data: Array<number | string>;
-}
-
-export interface DiagnoseOptions {
-  /** Largest set of mistakes tried (default 3). */
-  readonly maxMistakes?: number;
-  /** Random inputs in the proof (default 20). */
-  readonly trials?: number;
-  /** Seed of fc.sample for the random inputs (default: the clock). Always reported. */
-  readonly seed?: number;
-  /** How A was named on the command line, for the `convcheck translate` hint (default `A.json`). */
-  readonly aSpec?: string;
-}
-
-export interface TensorOut {
-  readonly shape: number[];
-  readonly data: number[];
-}
-
-export interface Side {
-  readonly id: string;
-  /** `tf.nn.conv1d_transpose`, or `observed output`. */
-  readonly call: string;
-  readonly output: TensorOut | { readonly error: string };
-}
-
-export interface Mistake {
-  readonly id: string;
-  readonly kind: MistakeKind;
-  /** What is wrong in the call as written. */
-  readonly what: string;
-  /** Why it makes a difference, in the conventions' terms. */
-  readonly why: string;
-  /** The correction. */
-  readonly fix: string;
-}
-
-export interface Proof {
-  /** The corrected call agrees with A on the inputs as given. */
-  readonly givenInputs: boolean;
-  /** Random trials run, and how many agreed. 0 when no random check was possible. */
-  readonly trials: number;
-  readonly passed: number;
-  readonly seed: number;
-  /** How each random tensor of B was made from A's, e.g. `lhs = input (the same array)`. */
-  readonly randomized: string[];
-  /** Tensors held at their given values, with the reason. */
-  readonly held: string[];
-  readonly failure?: { readonly trial: number; readonly difference: Difference };
-  readonly note?: string;
-}
-
-export interface Explanation {
-  /** What the mistakes were applied to. */
-  readonly appliedTo: 'B' | 'A' | 'A lowered';
-  readonly mistakes: Mistake[];
-  /** The corrected call (pair), or the call that computes the observed output. */
-  readonly corrected: CaseJson;
-  readonly python?: string;
-  readonly pythonNote?: string;
-  readonly proof: Proof;
-  /**
-   * Found the other way round: no set of mistakes in B explains the gap, but A with `mistakes`
-   * computes B's output. B made the inverse of these mistakes; `corrected` is A changed so.
-   */
-  readonly inverse?: boolean;
-}
-
-export type Verdict = 'agree' | 'explained' | 'unexplained' | 'invalid';
-
-export interface Diagnosis {
-  readonly mode: 'pair' | 'observed';
-  readonly a: Side;
-  readonly b: Side;
-  readonly verdict: Verdict;
-  /** Outputs compared exactly (all data integers) rather than within 1e-5 · (1 + max |A|). */
-  readonly exact: boolean;
-  /** One line: what was found. */
-  readonly summary: string;
-  /** A and B (as written) compared; absent when one of them is rejected. */
-  readonly difference?: Difference;
-  /** When B's output is laid out differently from A's, how it was compared. */
-  readonly layoutNote?: string;
-  readonly explanation?: Explanation;
-  /** Other sets of the same size that explain it equally well (proved, for a pair). */
-  readonly alternatives: Mistake[][];
-  /** Sets that made the outputs agree on the given inputs but not on random ones. */
-  readonly coincidences: Array<{ readonly mistakes: Mistake[]; readonly proof: Proof }>;
-  readonly search: { readonly candidates: Array<{ id: string; what: string }>; readonly maxMistakes: number; readonly setsTried: number };
-  /** When nothing in B explains it: the other way round (mistakes in A that give B's output) was searched too. */
-  readonly reverseSearch?: { readonly candidates: Array<{ id: string; what: string }>; readonly setsTried: number };
-  /** Where to get the right call: `convcheck translate A --to FW`, when the gap is not fully explained in B. */
-  readonly hint?: string;
-}
+export type { DiagnoseOptions, Diagnosis, Explanation, Mistake, Observed, Proof, Side, TensorOut, Verdict } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 
 const toOut = (t: Tensor): TensorOut => ({ shape: [...t.shape], data: Array.from(t.data) });
-
-function run(c: CaseJson): { out: Tensor; low: Lowering } | { error: string } {
-  const call = parseCase(c, c.id ?? 'case');
-  const o = evaluate(call);
-  if ('error' in o) return { error: o.error };
-  return { out: { shape: o.shape, data: o.data }, low: lower(call) };
-}
 
 /** A lowered call's output, moved into another lowering's native output layout. */
 function intoLayout(out: Tensor, from: Lowering, to: Lowering): Tensor {
@@ -147,9 +46,6 @@ function layoutName(l: Lowering, an: Anatomy): string {
   l.layout.out.forEach((axis, j) => (names[axis] = labels[j]!));
   return (l.unbatched ? names.slice(1) : names).join('');
 }
-
-/** How a side's output is brought into the comparison's frame. */
-type Projector = (c: CaseJson) => Tensor | { error: string };
 
 interface Base {
   readonly appliedTo: Explanation['appliedTo'];
@@ -171,15 +67,6 @@ function combinations(n: number, k: number, visit: (idx: number[]) => boolean): 
   }
 }
 
-function applySet(c: CaseJson, set: readonly Candidate[]): CaseJson | undefined {
-  let x: CaseJson | undefined = c;
-  for (const m of set) {
-    x = m.apply(x);
-    if (!x) return undefined;
-  }
-  return x;
-}
-
 const conflicts = (set: readonly Candidate[]) => {
   const seen = new Set<string>();
   for (const m of set) for (const t of m.tags) {
@@ -188,17 +75,6 @@ const conflicts = (set: readonly Candidate[]) => {
   }
   return false;
 };
-
-function projectOut(p: Projector, c: CaseJson | undefined): Tensor | undefined {
-  if (!c) return undefined;
-  try {
-    const o = p(c);
-    return 'error' in o ? undefined : o;
-  } catch (e) {
-    if (e instanceof CaseError) return undefined;
-    throw e;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -314,12 +190,6 @@ export function diagnose(a: CaseJson, b: CaseJson | { observed: Observed }, opts
     reverseSearch,
     hint,
   };
-}
-
-/** A proof from the reverse search names the sides the other way round: give them back their names. */
-function renameSides(p: Proof): Proof {
-  const swap = (line: string) => line.replace(/\b([AB])\./g, (_, side: string) => `${side === 'A' ? 'B' : 'A'}.`);
-  return { ...p, randomized: p.randomized.map((r) => swap(r).replace(/^(input|kernel): (B\.\S+) = (.*)$/, '$1: $2 = $3')) };
 }
 
 /** `convcheck translate A --to FW` for the right call in B's framework, or why there is none. */
@@ -496,100 +366,8 @@ function python(c: CaseJson): { python?: string; pythonNote?: string } {
   }
 }
 
-function observedProof(seed: number): Proof {
-  return {
-    givenInputs: true,
-    trials: 0,
-    passed: 0,
-    seed,
-    randomized: [],
-    held: [],
-    note: 'one observed output: a random check would need the other implementation rerun on new inputs',
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The proof: random inputs, B's tensors made from A's as the given ones were.
-
-interface ProofContext {
-  readonly a: CaseJson;
-  readonly b: CaseJson;
-  readonly anA: Anatomy;
-  readonly anB: Anatomy;
-  readonly inputMaps: Rearrangement[];
-  readonly kernelMaps: Rearrangement[];
-}
-
-function proofContext(a: CaseJson, b: CaseJson, anA: Anatomy, anB: Anatomy): ProofContext {
-  const xa = tensorOf(a, anA.input)!;
-  const xb = tensorOf(b, anB.input)!;
-  const wa = tensorOf(a, anA.kernel)!;
-  const wb = tensorOf(b, anB.kernel)!;
-  return {
-    a,
-    b,
-    anA,
-    anB,
-    inputMaps: findRearrangements(xa, xb, { flips: false, cap: 4 }),
-    kernelMaps: findRearrangements(wa, wb, { flips: true, cap: 12 }),
-  };
-}
-
-function prove(ctx: ProofContext, set: readonly Candidate[], project: Projector, trials: number, seed: number): Proof & { kernelMap?: Rearrangement } {
-  const { a, b, anA, anB } = ctx;
-  const xa = tensorOf(a, anA.input)!;
-  const wa = tensorOf(a, anA.kernel)!;
-  const int = fc.integer({ min: -4, max: 4 });
-  const arr = (n: number) => fc.array(int, { minLength: n, maxLength: n });
-  const samples = fc.sample(fc.record({ x: arr(xa.data.length), w: arr(wa.data.length) }), { seed, numRuns: trials });
-  const xs = ctx.inputMaps.length ? ctx.inputMaps : [undefined];
-  const ws = ctx.kernelMaps.length ? ctx.kernelMaps : [undefined];
-  const held: string[] = [];
-  if (!ctx.inputMaps.length) held.push(`${anA.input} / ${anB.input}: B's is not a rearrangement of A's, so both keep their given values`);
-  if (!ctx.kernelMaps.length) held.push(`${anA.kernel} / ${anB.kernel}: B's is not a rearrangement of A's, so both keep their given values`);
-  if (anA.bias && a.inputs[anA.bias]) held.push(`${anA.bias} of A`);
-  if (anB.bias && b.inputs[anB.bias]) held.push(`${anB.bias} of B`);
-  if (!ctx.inputMaps.length && !ctx.kernelMaps.length) {
-    return { givenInputs: true, trials: 0, passed: 0, seed, randomized: [], held, note: 'no random check: neither of B\'s tensors is a rearrangement of A\'s, so there is no way to make "the same" random inputs for both' };
-  }
-  let last: Proof | undefined;
-  for (const tx of xs) {
-    for (const tw of ws) {
-      const randomized: string[] = [];
-      if (tx) randomized.push(`input: B.${anB.input} = ${isIdentity(tx) ? `A.${anA.input} (the same array)` : `${rearrangementCode(`A.${anA.input}`, tx)}, as in the given call`}`);
-      if (tw) randomized.push(`kernel: B.${anB.kernel} = ${isIdentity(tw) ? `A.${anA.kernel} (the same array)` : `${rearrangementCode(`A.${anA.kernel}`, tw)}, as in the given call`}`);
-      let passed = 0;
-      let failure: Proof['failure'];
-      for (const [i, smp] of samples.entries()) {
-        let ca = a;
-        let cb = b;
-        if (tx) {
-          const x = { shape: xa.shape, data: Float64Array.from(smp.x) };
-          ca = withTensor(ca, anA.input, x);
-          cb = withTensor(cb, anB.input, applyRearrangement(x, tx));
-        }
-        if (tw) {
-          const w = { shape: wa.shape, data: Float64Array.from(smp.w) };
-          ca = withTensor(ca, anA.kernel, w);
-          cb = withTensor(cb, anB.kernel, applyRearrangement(w, tw));
-        }
-        const ra = run(ca);
-        const outB = projectOut(project, applySet(cb, set));
-        if ('error' in ra || !outB) {
-          failure ??= { trial: i, difference: compare(('error' in ra ? { shape: [], data: new Float64Array() } : ra.out), outB ?? { shape: [], data: new Float64Array() }, true) };
-          continue;
-        }
-        const intData = isIntegral(ra.out.data) && Object.values(cb.inputs).every((t) => isIntegral(decode(t).data));
-        const d = compare(ra.out, outB, intData);
-        if (agrees(d)) passed++;
-        else failure ??= { trial: i, difference: d };
-      }
-      last = { givenInputs: true, trials: samples.length, passed, seed, randomized, held, ...(failure ? { failure } : {}) };
-      if (passed === samples.length) return { ...last, ...(tw ? { kernelMap: tw } : {}) };
-    }
-  }
-  return last!;
-}
 
 function toMistake(m: Candidate, s: SearchArgs, proof: Proof & { kernelMap?: Rearrangement }): Mistake {
   const ctx = s.swapped
