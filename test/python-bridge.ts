@@ -46,7 +46,8 @@ export function pythonWith(frameworks: readonly string[]): string | undefined {
 }
 
 export interface BridgeCall {
-  readonly source: { readonly framework: string; readonly op: string; readonly attrs?: Record<string, unknown> };
+  /** null: the source is not run, and the result holds the target's output (`data`). */
+  readonly source: { readonly framework: string; readonly op: string; readonly attrs?: Record<string, unknown> } | null;
   readonly dtype?: string;
   readonly x: { shape: number[]; data: number[] };
   readonly w: { shape: number[]; data: number[] };
@@ -54,7 +55,10 @@ export interface BridgeCall {
   readonly output_shape?: readonly number[] | null;
 }
 
-export type BridgeResult = { shape_source: number[]; shape_target: number[]; max_abs_diff: number | null } | { error: string };
+export type BridgeResult =
+  | { shape_source: number[]; shape_target: number[]; max_abs_diff: number | null }
+  | { shape_target: number[]; data: number[] }
+  | { error: string; side: 'source' | 'target'; at_call: boolean };
 
 export function runBridge(python: string, jobs: Array<{ module: string; entry?: string; calls: BridgeCall[] }>): BridgeResult[][] {
   const r = spawnSync(python, [`${ROOT}test/python/bridge.py`], { input: JSON.stringify(jobs), env: ENV, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 600_000 });

@@ -137,7 +137,11 @@ export function translateCommand(file: string, args: TranslateArgs, out: Out, er
     else if (args.emit === 'layer') out(emitLayer(c, to as Framework, opts).python.trimEnd());
     else {
       const t = translate(c, to as Framework, opts);
-      if (args.json) out(JSON.stringify(asCase(t)));
+      if (args.json) {
+        const tc = asCase(t);
+        const madeUp = filled.madeUp.length ? `; NB: a shape-only case: the data of ${filled.madeUp.join(', ')} are made up (small integers), not yours` : '';
+        out(JSON.stringify({ ...tc, note: `${tc.note ?? ''}${madeUp}` }));
+      }
       else out(describe(t, sizeNote(c, to as Framework, opts, file), filled, inlineIsReadable(c) && !filled.madeUp.length ? undefined : functionModule(c, to as Framework, opts)));
     }
   } catch (e) {

@@ -148,7 +148,7 @@ export function genericPlan(c: CaseJson, to: Framework, opts: TranslateOptions =
   const kind: Kind = lowered ? (lowered.every((x) => x === 1) ? 'forward' : 'transposed') : /transpose/i.test(t.case.op) ? 'transposed' : 'forward';
   const axes = { k: s.info.effectiveKernel, s: s.spec.lhsDilation, ws: s.spec.windowStrides, d: s.spec.rhsDilation };
   const sizeDependent = rules.some((r) => r.kind !== 'const');
-  const own = ownForm(to, kind, rules, axes.ws);
+  const own = ownForm(to, kind, rules, axes.ws, axes.d);
   const base = { t, to, kind, rules, axes, ...(own ? { own } : {}), sizeDependent, outChannels: s.info.outChannels, dtype: s.dtype, unbatchedSource: s.unbatched };
   const plan0 = { ...base, biasInCall: false, ...(outputShape ? { outputShape } : {}) };
   // The bias may go into the call unless a crop can add zeros (which must get the bias too).
@@ -157,12 +157,13 @@ export function genericPlan(c: CaseJson, to: Framework, opts: TranslateOptions =
   return { ...plan0, biasInCall: hasBiasInput && cropsNonNegative };
 }
 
-function ownForm(to: Framework, kind: Kind, rules: readonly PadRule[], ws: readonly number[]): string | undefined {
+function ownForm(to: Framework, kind: Kind, rules: readonly PadRule[], ws: readonly number[], d: readonly number[]): string | undefined {
   if (kind !== 'forward' || !rules.every((r) => r.kind === 'same')) return undefined;
   const lower = (rules[0] as { lower: boolean }).lower;
   if (!rules.every((r) => (r as { lower: boolean }).lower === lower)) return undefined;
   if (to === 'jax') return lower ? 'SAME_LOWER' : 'SAME';
-  if (to === 'onnx') return lower ? 'SAME_LOWER' : 'SAME_UPPER';
+  // NB: onnxruntime refuses auto_pad SAME_* with dilations > 1 (docs/findings.md); explicit pads then.
+  if (to === 'onnx') return d.some((x) => x > 1) ? undefined : lower ? 'SAME_LOWER' : 'SAME_UPPER';
   if (to === 'tf' && !lower) return 'SAME';
   if (to === 'torch' && !lower && ws.every((x) => x === 1)) return 'same';
   return undefined;

@@ -2,13 +2,16 @@
 written, in its own real framework. Reads jobs as JSON on stdin, prints results as JSON.
 
 A job: {"module": <python source>, "entry": "forward" | "layer", "calls": [call, ...]}
-A call: {"source": {"framework", "op", "attrs"}, "dtype", "x": {"shape", "data"}, "w": ..., "b": ... | null,
+A call: {"source": {"framework", "op", "attrs"} | null (then the result is the target's output), "dtype", "x": {"shape", "data"}, "w": ..., "b": ... | null,
          "output_shape": [...] | null}
-A result per call: {"shape_source", "shape_target", "max_abs_diff"} or {"error": "..."}.
+A result per call: {"shape_source", "shape_target", "max_abs_diff"}, or {"error", "side", "at_call"}: the
+side that failed (the source call, or the emitted code), and whether the emitted code failed inside its
+call of the target framework (a refusal by that framework) rather than in its own lines.
 """
 import contextlib
 import io
 import json
+import linecache
 import os
 import sys
 import traceback
@@ -59,6 +62,8 @@ def main():
     for job in jobs:
         ns = {"__name__": "emitted"}
         out = []
+        src = job["module"]
+        linecache.cache["emitted.py"] = (len(src), None, src.splitlines(True), "emitted.py")
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 exec(compile(job["module"], "emitted.py", "exec"), ns)
@@ -71,13 +76,25 @@ def main():
             b = arr(call["b"], dtype) if call.get("b") else None
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
-                    ys = np.asarray(run_source(call["source"], x, w, b))
+                    ys = None if call["source"] is None else np.asarray(run_source(call["source"], x, w, b))
+            except Exception:
+                out.append({"error": traceback.format_exc(limit=4), "side": "source", "at_call": True})
+                continue
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
                     kw = {"output_shape": call["output_shape"]} if call.get("output_shape") is not None else {}
                     yt = np.asarray(ns[job.get("entry", "forward")](x, w, b, **kw))
-                diff = float(np.max(np.abs(ys.astype(np.float64) - yt.astype(np.float64)))) if ys.shape == yt.shape and ys.size else (0.0 if ys.shape == yt.shape else None)
-                out.append({"shape_source": list(ys.shape), "shape_target": list(yt.shape), "max_abs_diff": diff})
             except Exception:
-                out.append({"error": traceback.format_exc(limit=4)})
+                frames = [f for f in traceback.extract_tb(sys.exc_info()[2]) if f.filename == "emitted.py"]
+                line = frames[-1].line if frames else ""
+                at_call = any(t in (line or "") for t in ("F.conv", "tf.nn.", "lax.", "ort.InferenceSession", "helper.make_node", "module.apply", "layer(", "self.conv("))
+                out.append({"error": traceback.format_exc(), "side": "target", "at_call": at_call})
+                continue
+            if ys is None:  # no source run: the target's output itself, to compare with the reference
+                out.append({"shape_target": list(yt.shape), "data": yt.astype(np.float64).ravel().tolist()})
+                continue
+            diff = float(np.max(np.abs(ys.astype(np.float64) - yt.astype(np.float64)))) if ys.shape == yt.shape and ys.size else (0.0 if ys.shape == yt.shape else None)
+            out.append({"shape_source": list(ys.shape), "shape_target": list(yt.shape), "max_abs_diff": diff})
         results.append(out)
     json.dump(results, sys.stdout)
 
