@@ -226,13 +226,13 @@ export interface FunctionModule {
 }
 
 /** The kernel conversion, as numpy statements on `w`. */
-export function kernelLines(p: GenericPlan): string[] {
+function kernelLines(p: GenericPlan): string[] {
   return p.t.plan.kernel.map((op) =>
     op.kind === 'reshape' ? `w = w.reshape(${tuple(op.shape)})` : op.kind === 'flip' ? `w = np.flip(w, axis=${tuple(op.axes)})` : `w = w.transpose(${tuple(op.perm)})`,
   );
 }
 
-export function sourcePadsLines(p: GenericPlan): string[] {
+function sourcePadsLines(p: GenericPlan): string[] {
   if (!p.sizeDependent || p.own) return [];
   const os = p.outputShape;
   return [

@@ -11,7 +11,7 @@ import type { CaseJson } from '../case/case.js';
 import type { Framework } from '../conventions/index.js';
 import { NotExpressible } from './errors.js';
 import { genericPlan, tfValidTranspose, type GenericPlan } from './generic.js';
-import { emitFunction, kernelLines, padding, sourcePadsLines, staticAttrs } from './python-function.js';
+import { emitFunction, padding, staticAttrs } from './python-function.js';
 import { py } from './python.js';
 import { qualified, type TranslateOptions } from './translate.js';
 
@@ -281,4 +281,3 @@ function onnxModel(p: GenericPlan, perShape: boolean): string[] {
   ];
 }
 
-export { kernelLines, sourcePadsLines };
