@@ -138,3 +138,61 @@ describe('convcheck diagnose', () => {
     expect(cli(['diagnose', TF, `${SEED_FILE}#no-such-id`]).status).toBe(2);
   });
 });
+
+describe('convcheck translate: input sizes, shape-only cases, --emit', () => {
+  const tfSame = JSON.stringify({ id: 'tf-same', framework: 'tf', op: 'conv2d', attrs: { strides: 2, padding: 'SAME' }, inputs: { filters: { shape: [3, 3, 3, 8] } } });
+  const onnxLower = JSON.stringify({ framework: 'onnx', op: 'Conv', attrs: { auto_pad: 'SAME_LOWER', strides: [2, 2] }, inputs: { W: { shape: [4, 2, 4, 3] } } });
+
+  it('a shape-only case (the kernel shape, no input): translated at a chosen size, and said to hold for that size only', () => {
+    const r = cli(['translate', '-', '--to', 'torch'], tfSame);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('THIS INPUT SIZE ONLY: this translation holds for input size [8,8] only');
+    expect(r.stdout).toContain('convcheck translate - --to torch --emit function');
+    expect(r.stdout).toContain('A shape-only case: filters, input had no data');
+    // No inline arrays: the module converts the weights in code.
+    expect(r.stdout).toContain('def convert_weights(w):');
+    expect(r.stdout).not.toContain('np.array([');
+  });
+
+  it("fixed padding in a form chosen for this size (torch padding=1, stride 2 on 7x7 is TF 'SAME' there): this size only", () => {
+    const c = { framework: 'torch', op: 'conv2d', attrs: { stride: 2, padding: 1 }, inputs: { input: { shape: [1, 3, 7, 7] }, weight: { shape: [4, 3, 3, 3] } } };
+    const tf = cli(['translate', '-', '--to', 'tf'], JSON.stringify(c));
+    expect(tf.status, tf.stderr).toBe(0);
+    expect(tf.stdout).toContain('padding = "SAME"');
+    expect(tf.stdout).toContain('THIS INPUT SIZE ONLY: the attributes above are right for input size [7,7]; at [8,8]');
+    const onnx = cli(['translate', '-', '--to', 'onnx'], JSON.stringify(c));
+    expect(onnx.stdout).toContain('input size: every input size: the same attributes hold at every input size');
+  });
+
+  it('--emit function: a module with convert_weights, source_pads from x.shape and forward; the target\'s own SAME_LOWER where exact', () => {
+    const torch = cli(['translate', '-', '--to', 'torch', '--emit', 'function'], onnxLower);
+    expect(torch.status, torch.stderr).toBe(0);
+    expect(torch.stdout).toContain('def convert_weights(w):');
+    expect(torch.stdout).toContain('def source_pads(n):');
+    expect(torch.stdout).toContain('_same_pads(n[0], 4, 2, lower=True), _same_pads(n[1], 3, 2, lower=True)');
+    expect(torch.stdout).toContain('def forward(x, w, b=None):');
+    const jax = cli(['translate', '-', '--to', 'jax', '--emit', 'function'], onnxLower);
+    expect(jax.stdout).toContain("padding='SAME_LOWER'");
+    expect(jax.stdout).not.toContain('source_pads');
+  });
+
+  it('--emit layer: the torch module; no Keras layer when the padding depends on the input size (exit 1, pointing to --emit function)', () => {
+    const convT = JSON.stringify({ framework: 'torch', op: 'conv_transpose2d', attrs: { stride: 2, padding: 1 }, inputs: { weight: { shape: [3, 2, 4, 4] } } });
+    const torch = cli(['translate', '-', '--to', 'torch', '--emit', 'layer'], convT);
+    expect(torch.status, torch.stderr).toBe(0);
+    expect(torch.stdout).toContain('nn.ConvTranspose2d(wt.shape[0], wt.shape[1] * 1, tuple(wt.shape[2:]), stride=(2, 2), padding=(1, 1), output_padding=(0, 0)');
+    const keras = cli(['translate', '-', '--to', 'tf', '--emit', 'layer'], onnxLower);
+    expect(keras.status).toBe(1);
+    expect(keras.stderr).toContain('not expressible in tf (feature: padding)');
+    expect(keras.stderr).toContain('Use --emit function');
+  });
+
+  it('bad --emit, --emit with --json, and a shape-only input of the wrong rank: exit 2', () => {
+    expect(cli(['translate', '-', '--to', 'torch', '--emit', 'graph'], tfSame).stderr).toContain('--emit must be function or layer');
+    expect(cli(['translate', '-', '--to', 'torch', '--emit', 'function', '--json'], tfSame).status).toBe(2);
+    const bad = JSON.stringify({ framework: 'tf', op: 'conv2d', inputs: { filters: { shape: [3, 3, 3, 8] }, input: { rank: 5 } } });
+    const r = cli(['translate', '-', '--to', 'torch'], bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('inputs.input.rank: must be 4 for a kernel of rank 4, got 5');
+  });
+});

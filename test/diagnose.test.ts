@@ -197,11 +197,152 @@ describe('diagnose: classic mix-ups', () => {
     expect(text).toContain('No set of up to 3 convention mistakes explains the difference');
     expect(text).toContain('First differences: [0, 0, 1] A -5, B 1');
     expect(text).toContain('max |A - B| = 15 at [0, 3, 1]');
+    // Searched both ways, then pointed to translate.
+    expect(d.reverseSearch!.setsTried).toBeGreaterThan(0);
+    expect(text).toMatch(/The other way round, \d+ sets of mistakes in A tried: /);
+    expect(text).toContain("For the right call: the right jax call is `convcheck translate A.json --to jax`.");
   });
 
   it('a malformed case is an error naming the field, not a diagnosis', () => {
     const bad = { ...TF, inputs: { ...TF.inputs, filters: { shape: [3, 2, 2], data: [1, 2] } } };
     expect(() => diagnose(TF, bad, { seed: SEED })).toThrow(CaseError);
     expect(() => diagnose(TF, bad, { seed: SEED })).toThrow(/inputs\.filters\.data/);
+  });
+});
+
+/**
+ * Issue 11: the same mistake is found whichever call is A. Where B's framework has no single
+ * call that undoes the mistake (torch cannot crop a transposed conv's output unevenly), it is
+ * found the other way round: A with the mistake computes B's output.
+ */
+describe('diagnose: both orders', () => {
+  const nchwToNhwc = [0, 2, 3, 1];
+  const oihwToHwio = [2, 3, 1, 0];
+  /** A pair, in both orders: the explanation found, proved on 20 random inputs, and its corrected call checked. */
+  function bothOrders(a: CaseJson, b: CaseJson, forward: string[], backward: string[]): Diagnosis[] {
+    return [
+      [a, b, forward],
+      [b, a, backward],
+    ].map(([x, y, ids]) => {
+      const d = diagnose(x as CaseJson, y as CaseJson, { seed: SEED, aSpec: 'a.json' });
+      explained(d, ids as string[]);
+      const ex = d.explanation!;
+      // Inverse: A with the mistakes computes B's output; else corrected B computes A's (in its own layout).
+      const got = out(ex.corrected);
+      const want = out((ex.inverse ? y : x) as CaseJson);
+      expect(got.data.length).toBe(want.data.length);
+      return d;
+    });
+  }
+
+  const x8 = t([1, 1, 8, 8], ints(64, 3));
+  const w3 = t([2, 1, 3, 3], ints(18, 4));
+  const torchS2 = { id: 'torch-p1-s2', framework: 'torch', op: 'conv2d', attrs: { stride: 2, padding: 1 }, inputs: { input: x8, weight: w3 } } as CaseJson;
+  const tfSame = { id: 'tf-same-s2', framework: 'tf', op: 'conv2d', attrs: { strides: 2, padding: 'SAME' }, inputs: { input: moved(x8, nchwToNhwc), filters: moved(w3, oihwToHwio) } } as CaseJson;
+
+  it('TF conv2d SAME stride 2 vs torch padding=1 stride 2 on an even input (TF pads [0, 1], torch [1, 1])', () => {
+    const [ab, ba] = bothOrders(tfSame, torchS2, ['pad-one-side-end'], ['pad-same-lower']);
+    // The torch fix is the explicit one-sided pad a torch user must write.
+    expect(ab!.explanation!.mistakes[0]!.fix).toBe('input = F.pad(input, [0, 2, 0, 2]) (last axis first), then padding=0');
+    expect(ab!.alternatives.map((s) => s.map((m) => m.id))).toContainEqual(['same-for-this-size']);
+    expect(ba!.explanation!.inverse).toBeUndefined();
+  });
+
+  it('TF conv2d_transpose SAME vs torch conv_transpose2d padding=1, output_padding=1 (k3 s2): found the other way round with torch as B', () => {
+    const x = t([1, 2, 4, 4], ints(32, 5));
+    const w = t([2, 1, 3, 3], ints(18, 6));
+    const torchT = { id: 'torch-t', framework: 'torch', op: 'conv_transpose2d', attrs: { stride: 2, padding: 1, output_padding: 1 }, inputs: { input: x, weight: w } } as CaseJson;
+    const tfT = {
+      id: 'tf-t',
+      framework: 'tf',
+      op: 'conv2d_transpose',
+      attrs: { output_shape: [1, 8, 8, 1], strides: 2, padding: 'SAME' },
+      inputs: { input: moved(x, nchwToNhwc), filters: moved(w, oihwToHwio) },
+    } as CaseJson;
+    const [ab, ba] = bothOrders(tfT, torchT, ['pad-same-lower'], ['pad-same-lower']);
+    expect(ab!.explanation!.inverse).toBe(true);
+    expect(ab!.summary).toContain('the other way round');
+    expect(ab!.summary).toContain('`convcheck translate a.json --to torch`');
+    expect(ab!.alternatives.map((s) => s.map((m) => m.id))).toContainEqual(['output-padding-for-same']);
+    // A changed so computes exactly B's output, in A's layout.
+    const fromA = out(ab!.explanation!.corrected);
+    expect(moved({ shape: fromA.shape, data: fromA.data }, [0, 3, 1, 2]).data).toEqual(out(torchT).data);
+    expect(ab!.explanation!.proof.randomized[0]).toBe("input: A.input = B.input.transpose(0, 2, 3, 1), as in the given call");
+    expect(formatDiagnosis(ab!)).toContain("A changed so, which computes B's output");
+    expect(ba!.explanation!.inverse).toBeUndefined();
+  });
+
+  it('a dilation ignored: torch dilation=2 vs ONNX Conv without dilations', () => {
+    const x = t([1, 1, 9, 9], ints(81, 2));
+    const torchD = { id: 'torch-d2', framework: 'torch', op: 'conv2d', attrs: { dilation: 2, padding: 2 }, inputs: { input: x, weight: w3 } } as CaseJson;
+    const onnxNoD = { id: 'onnx-no-d', framework: 'onnx', op: 'Conv', attrs: { pads: [2, 2, 2, 2] }, inputs: { X: x, W: w3 } } as CaseJson;
+    const [ab, ba] = bothOrders(torchD, onnxNoD, ['dilation-as-A'], ['dilation-ignored']);
+    expect(ab!.explanation!.corrected.attrs!['dilations']).toEqual([2, 2]);
+    expect(out(ab!.explanation!.corrected)).toEqual(out(torchD));
+    expect(ba!.explanation!.corrected.attrs!['dilation']).toBeUndefined();
+  });
+
+  it('padding on one side only: ONNX pads [2, 0] vs torch padding=1 (k3, stride 1)', () => {
+    const x = t([1, 1, 7], [1, -2, 3, 0, 2, -1, 4]);
+    const w = t([1, 1, 3], [1, 2, -3]);
+    const onnx = { id: 'onnx-start', framework: 'onnx', op: 'Conv', attrs: { pads: [2, 0] }, inputs: { X: x, W: w } } as CaseJson;
+    const torch = { id: 'torch-p1', framework: 'torch', op: 'conv1d', attrs: { padding: 1 }, inputs: { input: x, weight: w } } as CaseJson;
+    const [ab, ba] = bothOrders(onnx, torch, ['pad-one-side-start'], ['pad-one-side-start']);
+    expect(out(ab!.explanation!.corrected).data).toEqual(out(onnx).data);
+    expect(ba!.explanation!.inverse).toBe(true);
+    expect(out(ba!.explanation!.corrected).data).toEqual(out(onnx).data);
+  });
+
+  it("'SAME' computed for another input size: ONNX pads [1, 1] (SAME for 7) vs TF SAME on 8 at stride 2", () => {
+    const onnx = { id: 'onnx-same7', framework: 'onnx', op: 'Conv', attrs: { strides: [2, 2], pads: [1, 1, 1, 1] }, inputs: { X: x8, W: w3 } } as CaseJson;
+    const [ab, ba] = bothOrders(tfSame, onnx, ['pad-one-side-end'], ['pad-same-lower']);
+    expect(ab!.alternatives.map((s) => s.map((m) => m.id))).toContainEqual(['same-for-this-size']);
+    expect(ab!.alternatives.flat().find((m) => m.id === 'same-for-this-size')!.fix).toBe('pads=[0, 0, 1, 1]');
+    expect(ba!.alternatives.map((s) => s.map((m) => m.id))).toContainEqual(['same-for-size-n-1']);
+  });
+});
+
+describe('diagnose --observed: implementations that ignored dilation or padded one side only', () => {
+  const x = t([1, 9, 9, 1], ints(81, 3));
+  const w = t([3, 3, 1, 2], ints(18, 4));
+  const jaxNhwc = (attrs: Record<string, unknown>, rhs: TensorJson): CaseJson => ({
+    framework: 'jax',
+    op: 'conv_general_dilated',
+    attrs: { dimension_numbers: ['NHWC', 'HWIO', 'NHWC'], ...attrs },
+    inputs: { lhs: x, rhs },
+  });
+
+  it('TF conv2d SAME dilations=2, observed from an implementation that ignored the dilation', () => {
+    const a: CaseJson = { id: 'tf-dil', framework: 'tf', op: 'conv2d', attrs: { strides: 1, padding: 'SAME', dilations: 2 }, inputs: { input: x, filters: w } };
+    // The observed output: the same call with the dilation left out, written independently in JAX.
+    const observed = out(jaxNhwc({ window_strides: [1, 1], padding: 'SAME' }, w));
+    const d = diagnose(a, { observed }, { seed: SEED });
+    expect(d.verdict, d.summary).toBe('explained');
+    expect(d.explanation!.mistakes.map((m) => m.id)).toEqual(['dilation-ignored']);
+    expect(out(d.explanation!.corrected)).toEqual(observed);
+  });
+
+  for (const [side, pads] of [
+    ['start', [3, 0]],
+    ['end', [0, 3]],
+  ] as const) {
+    it(`TF conv2d SAME stride 2, k4 on 9x9 (pads [1, 2]), observed with all 3 padding elements at the ${side}`, () => {
+      const k4 = t([4, 4, 1, 2], ints(32, 5));
+      const a: CaseJson = { id: 'tf-s2', framework: 'tf', op: 'conv2d', attrs: { strides: 2, padding: 'SAME' }, inputs: { input: x, filters: k4 } };
+      const observed = out(jaxNhwc({ window_strides: [2, 2], padding: [pads, pads] }, k4));
+      const d = diagnose(a, { observed }, { seed: SEED });
+      expect(d.verdict, d.summary).toBe('explained');
+      expect(d.explanation!.mistakes.map((m) => m.id)).toEqual([`pad-one-side-${side}`]);
+      expect(out(d.explanation!.corrected)).toEqual(observed);
+    });
+  }
+
+  it('nothing explains it: the search is listed and translate is pointed to', () => {
+    const a: CaseJson = { framework: 'onnx', op: 'Conv', attrs: { auto_pad: 'SAME_UPPER', strides: [2] }, inputs: { X: t([1, 1, 9], [1, 2, 3, -1, 0, 2, 1, -2, 3]), W: t([1, 1, 4], [1, -2, 3, 1]) } };
+    const d = diagnose(a, { observed: { shape: [1, 1, 5], data: [1, 2, 3, 4, 5] } }, { seed: SEED, aSpec: 'a.json' });
+    expect(d.verdict).toBe('unexplained');
+    const text = formatDiagnosis(d);
+    expect(text).toContain('A: pad-one-side-start');
+    expect(text).toContain('`convcheck translate a.json --to FW`');
   });
 });

@@ -61,7 +61,7 @@ export function diagnoseCommand(a: string, b: string | undefined, args: Diagnose
     const maxMistakes = intArg('--max-mistakes', args.maxMistakes, 1) ?? 3;
     const ca = readOneCase(a);
     const other = b !== undefined ? readOneCase(b) : { observed: readObserved(args.observed!) };
-    const d = diagnose(ca, other, { seed, trials, maxMistakes });
+    const d = diagnose(ca, other, { seed, trials, maxMistakes, aSpec: a });
     out(args.json ? JSON.stringify(d, null, 1) : formatDiagnosis(d).trimEnd());
     return d.verdict === 'agree' || d.verdict === 'explained' ? 0 : 1;
   } catch (e) {

@@ -141,6 +141,7 @@ program
   .option('--no-transpose-kernel', 'with --to jax --op conv_transpose: emit transpose_kernel=False')
   .option('--json', 'print the translated case (ready for `convcheck eval`; what to do with its output is in its note)')
   .addOption(maxElementsOption())
+  .option('--emit <what>', 'function: a Python module with convert_weights(w) and forward(x, w, b) right at every input size; layer: the target framework\'s layer with the weights loaded')
   .action((file: string, a: TranslateArgs) => {
     process.exitCode = translateCommand(file, a, write(process.stdout), write(process.stderr));
   });

@@ -7,12 +7,18 @@
  * Exit status: 0 translated; 1 not expressible in the target (the message names the feature) or
  * a source call its own framework rejects; 2 bad usage or malformed input.
  */
-import { existsSync } from 'node:fs';
-import type { CaseJson } from '../case/case.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseCase, type CaseJson } from '../case/case.js';
 import { readCases } from '../case/io.js';
 import { FRAMEWORKS, type Framework } from '../conventions/index.js';
 import { CaseError, ConvError } from '../core/errors.js';
 import { applyRecipe, NotExpressible, qualified, toPython, translate, type Translation } from '../translate/index.js';
+import { inputNameOf } from '../translate/translate.js';
+import { genericPlan, padsAt, type GenericPlan } from '../translate/generic.js';
+import { emitFunction } from '../translate/python-function.js';
+import { emitLayer } from '../translate/python-layer.js';
+import { fillShapes, type Filled } from '../translate/shape-only.js';
 import { unreadable } from './errors.js';
 
 /** Bad usage or malformed input: exit 2. */
@@ -20,18 +26,18 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
+/** `FILE#ID` -> the file and the id (a file whose name holds '#' is taken as it is). */
+function splitSpec(spec: string): { path: string; id?: string } {
+  const hash = spec.lastIndexOf('#');
+  return hash > 0 && spec !== '-' && !existsSync(spec) ? { path: spec.slice(0, hash), id: spec.slice(hash + 1) } : { path: spec };
+}
+
 /**
  * Reads exactly one case: `FILE` (.json, or a .jsonl / stdin holding one case), `-` for stdin, or
  * `FILE#ID` to pick the case with that id from a file of several.
  */
 export function readOneCase(spec: string): CaseJson {
-  let path = spec;
-  let id: string | undefined;
-  const hash = spec.lastIndexOf('#');
-  if (hash > 0 && spec !== '-' && !existsSync(spec)) {
-    path = spec.slice(0, hash);
-    id = spec.slice(hash + 1);
-  }
+  const { path, id } = splitSpec(spec);
   const entries = readCases(path);
   const bad = entries.find((e) => 'error' in e);
   if (bad && 'error' in bad && (id === undefined || bad.error.caseId === id)) throw new InputError(bad.error.message);
@@ -49,8 +55,55 @@ export function readOneCase(spec: string): CaseJson {
   return cases[0]!.json;
 }
 
+/**
+ * Like readOneCase, for translate only: a case may leave out its data (shapes only), or give
+ * the kernel's shape and the input's rank (translate/shape-only.ts fills them in).
+ */
+export function readTranslateCase(spec: string): Filled {
+  const { path, id } = splitSpec(spec);
+  const text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+  const name = path === '-' ? 'stdin' : basename(path);
+  let values: Array<{ where: string; value: unknown }>;
+  try {
+    if (path.endsWith('.jsonl')) throw new SyntaxError('one case per line');
+    const v: unknown = JSON.parse(text);
+    values = (Array.isArray(v) ? v : [v]).map((value, i, all) => ({ where: all.length > 1 ? `${name}[${i}]` : name, value }));
+  } catch (e) {
+    if (path.endsWith('.json')) throw new InputError(`${name}: is not valid JSON: ${(e as Error).message}`);
+    values = [];
+    text.split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        values.push({ where: `${name}:${i + 1}`, value: JSON.parse(line) });
+      } catch (err) {
+        throw new InputError(`${name}:${i + 1}: is not valid JSON: ${(err as Error).message}`);
+      }
+    });
+  }
+  const idOf = (v: unknown) => (typeof v === 'object' && v !== null && typeof (v as { id?: unknown }).id === 'string' ? (v as { id: string }).id : undefined);
+  const hit = id === undefined ? values : values.filter((v) => idOf(v.value) === id);
+  if (hit.length !== 1) {
+    const ids = values.map((v) => idOf(v.value) ?? v.where).join(', ');
+    if (id !== undefined) throw new InputError(`${path}: ${hit.length ? `${hit.length} cases have` : 'no case has'} id ${JSON.stringify(id)} (ids: ${ids})`);
+    throw new InputError(`${spec}: expected one case, found ${hit.length}${hit.length > 1 ? ` (pick one with ${path}#ID; ids: ${ids})` : ''}`);
+  }
+  const { value, where } = hit[0]!;
+  try {
+    parseCase(value, where);
+    return { json: value as CaseJson, madeUp: [], inputSizesChosen: false };
+  } catch (e) {
+    // Only missing data or a missing input is for the shape-only path; anything else is malformed.
+    if (!(e instanceof CaseError) || !e.field.startsWith('inputs')) throw e;
+  }
+  const filled = fillShapes(value, where);
+  parseCase(filled.json, where); // CaseError: malformed
+  return filled;
+}
+
 export interface TranslateArgs {
   readonly to?: string;
+  /** `function`: a size-generic Python module; `layer`: the target framework's layer with the weights loaded. */
+  readonly emit?: string;
   readonly op?: string;
   readonly json?: boolean;
   /** JAX conv_transpose targets only: transpose_kernel (default true). */
@@ -65,19 +118,116 @@ export function translateCommand(file: string, args: TranslateArgs, out: Out, er
     err(`convcheck translate: --to must be one of ${FRAMEWORKS.join(', ')}${to ? `, got ${JSON.stringify(to)}` : ''}`);
     return 2;
   }
-  let c: CaseJson;
-  let t: Translation;
+  if (args.emit !== undefined && args.emit !== 'function' && args.emit !== 'layer') {
+    err(`convcheck translate: --emit must be function or layer, got ${JSON.stringify(args.emit)}`);
+    return 2;
+  }
+  if (args.emit && args.json) {
+    err('convcheck translate: --json prints the translated case; --emit prints Python: give one of them');
+    return 2;
+  }
+  const opts = {
+    ...(args.op !== undefined ? { op: args.op } : {}),
+    ...(args.transposeKernel !== undefined ? { transposeKernel: args.transposeKernel } : {}),
+  };
   try {
-    c = readOneCase(file);
-    t = translate(c, to as Framework, {
-      ...(args.op !== undefined ? { op: args.op } : {}),
-      ...(args.transposeKernel !== undefined ? { transposeKernel: args.transposeKernel } : {}),
-    });
+    const filled = readTranslateCase(file);
+    const c = filled.json;
+    if (args.emit === 'function') out(emitFunction(c, to as Framework, opts).python.trimEnd());
+    else if (args.emit === 'layer') out(emitLayer(c, to as Framework, opts).python.trimEnd());
+    else {
+      const t = translate(c, to as Framework, opts);
+      if (args.json) {
+        const tc = asCase(t);
+        const madeUp = filled.madeUp.length ? `; NB: a shape-only case: the data of ${filled.madeUp.join(', ')} are made up (small integers), not yours` : '';
+        out(JSON.stringify({ ...tc, note: `${tc.note ?? ''}${madeUp}` }));
+      }
+      else out(describe(t, sizeNote(c, to as Framework, opts, file), filled, inlineIsReadable(c) && !filled.madeUp.length ? undefined : functionModule(c, to as Framework, opts)));
+    }
   } catch (e) {
     return report(e, to as Framework, err);
   }
-  out(args.json ? JSON.stringify(asCase(t)) : describe(t));
   return 0;
+}
+
+/** Tensors small enough to print inline as a runnable example; larger ones are converted in code. */
+const INLINE_MAX = 64;
+const inlineIsReadable = (c: CaseJson) => Object.values(c.inputs).every((t) => t.data.length <= INLINE_MAX);
+
+function functionModule(c: CaseJson, to: Framework, opts: { op?: string }): string | undefined {
+  try {
+    return emitFunction(c, to, opts).python;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An output_shape source whose padding is the same when the output grows by s per input element. */
+function outputFollows(p: GenericPlan, n: readonly number[]): boolean {
+  const os = p.outputShape!;
+  const out = os.spatial.map((j) => os.value[j]!);
+  return p.rules.every((rule, i) => {
+    const here = padsAt(rule, n[i]!, out[i]);
+    return [1, 2, 3].every((d) => {
+      const there = padsAt(rule, n[i]! + d, out[i]! + d * p.axes.s[i]!);
+      return there[0] === here[0] && there[1] === here[1];
+    });
+  });
+}
+
+/** The case at the next few input sizes (every spatial axis one to s+1 larger), zero data. */
+function otherSizes(c: CaseJson, p: GenericPlan): Array<{ json: CaseJson; sizes: number[] }> {
+  const name = inputNameOf(c.framework);
+  const x = c.inputs[name]!;
+  const axes = p.t.plan.sourceSpatialAxes;
+  const steps = Math.max(...p.axes.ws, ...p.axes.s) + 1;
+  return Array.from({ length: steps }, (_, i) => {
+    const shape = x.shape.map((n, a) => (axes.includes(a) ? n + i + 1 : n));
+    const json = { ...c, inputs: { ...c.inputs, [name]: { shape, data: new Array<number>(shape.reduce((q, r) => q * r, 1)).fill(0) } } };
+    return { json, sizes: axes.map((a) => shape[a]!) };
+  });
+}
+
+/** Whether the translation holds at this input size only, in words. */
+function sizeNote(c: CaseJson, to: Framework, opts: { op?: string }, file: string): string[] {
+  const cmd = `convcheck translate ${/[\s#'"]/.test(file) ? `'${file}'` : file} --to ${to} --emit function`;
+  let p: GenericPlan;
+  try {
+    p = genericPlan(c, to, opts);
+  } catch {
+    return [];
+  }
+  const sizes = p.t.plan.sourceSpatialAxes.map((a) => c.inputs[inputNameOf(c.framework)]!.shape[a]);
+  const fixedOutput = p.outputShape ? ` and output_shape ${JSON.stringify(p.outputShape.value)}` : '';
+  if (p.sizeDependent && !p.own && p.outputShape && outputFollows(p, sizes)) {
+    return [
+      `every input size, given the output_shape the source gets there: when the output grows by the stride as the input grows, the padding stays the same, and so do the target's attributes${to === 'tf' && p.kind === 'transposed' ? ' (output_shape follows the input size: --emit function computes it)' : ''}.`,
+    ];
+  }
+  if (p.sizeDependent && !p.own) {
+    return [
+      `THIS INPUT SIZE ONLY: this translation holds for input size ${JSON.stringify(sizes)}${fixedOutput} only. The source's padding depends on the input size (${p.outputShape ? 'its output_shape decides it' : "'SAME' at stride > 1"}); at another size the target needs other padding. For code right at every size: ${cmd}.`,
+    ];
+  }
+  // Fixed pads: the attributes printed may still be this size's choice (TF 'SAME' equal to these
+  // pads at this size only). Translate at the next sizes and compare.
+  const changed = otherSizes(c, p).find((d) => {
+    try {
+      const u = translate(d.json, to, opts);
+      const key = (x: Translation) => JSON.stringify([x.case.op, { ...x.case.attrs, output_shape: undefined }, x.recipe ?? null]);
+      return key(u) !== key(p.t);
+    } catch {
+      return false;
+    }
+  });
+  if (changed) {
+    return [
+      `THIS INPUT SIZE ONLY: the attributes above are right for input size ${JSON.stringify(sizes)}; at ${JSON.stringify(changed.sizes)} the same call needs other ones (the source's padding is fixed, but the form chosen here matches it at this size only). For code right at every size: ${cmd}.`,
+    ];
+  }
+  const generic = p.own ? ` (its own padding=${JSON.stringify(p.own)} is exact at every size)` : '';
+  const tfShape = to === 'tf' && p.kind === 'transposed' ? ' except output_shape, which follows the input size (--emit function computes it)' : '';
+  return [`every input size: the same attributes hold at every input size where the source call is valid${generic}${tfShape}.`];
 }
 
 function report(e: unknown, to: Framework, err: Out): number {
@@ -140,7 +290,7 @@ export function jaxDeclareInstead(t: Translation): string | undefined {
 }
 
 /** The translation in words, then the Python. */
-export function describe(t: Translation): string {
+export function describe(t: Translation, size: string[] = [], filled?: Filled, module?: string): string {
   const c = t.case;
   const from = qualified(t.source.framework, t.source.op);
   const target = qualified(c.framework, c.op);
@@ -167,9 +317,22 @@ export function describe(t: Translation): string {
   } else {
     lines.push(`recipe: none; ${target} expresses this call directly`);
   }
+  for (const n of size) lines.push(`input size: ${n}`);
   if (t.notes.length) {
     lines.push('notes:');
     for (const n of t.notes) lines.push(`  - ${n}`);
+  }
+  if (filled?.madeUp.length) {
+    lines.push(
+      '',
+      `(A shape-only case: ${filled.madeUp.join(', ')} had no data${filled.inputSizesChosen ? `, and the input's sizes were chosen (${JSON.stringify(t.case.inputs[Object.keys(t.case.inputs)[0]!]!.shape)} in the target's layout)` : ''}. ` +
+        'For code that converts your weights and runs at every input size: --emit function (below), or --emit layer.)',
+    );
+  }
+  if (module) {
+    const why = filled?.madeUp.length ? 'a shape-only case' : 'the tensors are too large to print';
+    lines.push('', `As Python (${why}: this module converts your weights in code, as --emit function does):`, module.trimEnd());
+    return lines.join('\n');
   }
   lines.push('', c.framework === 'onnx' ? 'As an ONNX node (in a one-node model run by onnxruntime):' : 'As Python:', toPython(t).trimEnd());
   return lines.join('\n');

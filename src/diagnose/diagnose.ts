@@ -12,115 +12,25 @@
  * Outputs of a pair are compared in A's layout: B's output is mapped through B's own declared
  * layout (canonical [N, S..., C]) into A's. An observed output is compared as it is.
  */
-import fc from 'fast-check';
-import { evaluate, parseCase, type CaseJson } from '../case/case.js';
-import { lower, type Lowering } from '../conventions/index.js';
+import type { CaseJson } from '../case/case.js';
+import type { Framework, Lowering } from '../conventions/index.js';
 import { CaseError } from '../core/errors.js';
 import { invertPerm, reshape, transpose, type Tensor } from '../core/tensor.js';
 import { applyRecipe, cropOutput, toPython, translate, type Translation } from '../translate/index.js';
 import { anatomy, type Anatomy } from './anatomy.js';
 import { agrees, compare, isIntegral, type Difference } from './compare.js';
-import { applyRearrangement, findRearrangements, isIdentity, rearrangementCode, type Rearrangement } from './correspond.js';
-import { decode, renamed, tensorOf, withTensor } from './json.js';
-import { catalogue, type Candidate, type MistakeKind } from './mistakes.js';
+import type { Rearrangement } from './correspond.js';
+import { decode, renamed } from './json.js';
+import { catalogue, type Candidate } from './mistakes.js';
+import { applySet, observedProof, projectOut, proofContext, prove, renameSides, run, type Projector } from './proof.js';
+import type { DiagnoseOptions, Diagnosis, Explanation, Mistake, Observed, Proof, Side, TensorOut } from './types.js';
 import { whyOf } from './why.js';
 
-export interface Observed {
-  readonly shape: number[];
-  readonly data: Array<number | string>;
-}
-
-export interface DiagnoseOptions {
-  /** Largest set of mistakes tried (default 3). */
-  readonly maxMistakes?: number;
-  /** Random inputs in the proof (default 20). */
-  readonly trials?: number;
-  /** Seed of fc.sample for the random inputs (default: the clock). Always reported. */
-  readonly seed?: number;
-}
-
-export interface TensorOut {
-  readonly shape: number[];
-  readonly data: number[];
-}
-
-export interface Side {
-  readonly id: string;
-  /** `tf.nn.conv1d_transpose`, or `observed output`. */
-  readonly call: string;
-  readonly output: TensorOut | { readonly error: string };
-}
-
-export interface Mistake {
-  readonly id: string;
-  readonly kind: MistakeKind;
-  /** What is wrong in the call as written. */
-  readonly what: string;
-  /** Why it makes a difference, in the conventions' terms. */
-  readonly why: string;
-  /** The correction. */
-  readonly fix: string;
-}
-
-export interface Proof {
-  /** The corrected call agrees with A on the inputs as given. */
-  readonly givenInputs: boolean;
-  /** Random trials run, and how many agreed. 0 when no random check was possible. */
-  readonly trials: number;
-  readonly passed: number;
-  readonly seed: number;
-  /** How each random tensor of B was made from A's, e.g. `lhs = input (the same array)`. */
-  readonly randomized: string[];
-  /** Tensors held at their given values, with the reason. */
-  readonly held: string[];
-  readonly failure?: { readonly trial: number; readonly difference: Difference };
-  readonly note?: string;
-}
-
-export interface Explanation {
-  /** What the mistakes were applied to. */
-  readonly appliedTo: 'B' | 'A' | 'A lowered';
-  readonly mistakes: Mistake[];
-  /** The corrected call (pair), or the call that computes the observed output. */
-  readonly corrected: CaseJson;
-  readonly python?: string;
-  readonly pythonNote?: string;
-  readonly proof: Proof;
-}
-
-export type Verdict = 'agree' | 'explained' | 'unexplained' | 'invalid';
-
-export interface Diagnosis {
-  readonly mode: 'pair' | 'observed';
-  readonly a: Side;
-  readonly b: Side;
-  readonly verdict: Verdict;
-  /** Outputs compared exactly (all data integers) rather than within 1e-5 · (1 + max |A|). */
-  readonly exact: boolean;
-  /** One line: what was found. */
-  readonly summary: string;
-  /** A and B (as written) compared; absent when one of them is rejected. */
-  readonly difference?: Difference;
-  /** When B's output is laid out differently from A's, how it was compared. */
-  readonly layoutNote?: string;
-  readonly explanation?: Explanation;
-  /** Other sets of the same size that explain it equally well (proved, for a pair). */
-  readonly alternatives: Mistake[][];
-  /** Sets that made the outputs agree on the given inputs but not on random ones. */
-  readonly coincidences: Array<{ readonly mistakes: Mistake[]; readonly proof: Proof }>;
-  readonly search: { readonly candidates: Array<{ id: string; what: string }>; readonly maxMistakes: number; readonly setsTried: number };
-}
+export type { DiagnoseOptions, Diagnosis, Explanation, Mistake, Observed, Proof, Side, TensorOut, Verdict } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 
 const toOut = (t: Tensor): TensorOut => ({ shape: [...t.shape], data: Array.from(t.data) });
-
-function run(c: CaseJson): { out: Tensor; low: Lowering } | { error: string } {
-  const call = parseCase(c, c.id ?? 'case');
-  const o = evaluate(call);
-  if ('error' in o) return { error: o.error };
-  return { out: { shape: o.shape, data: o.data }, low: lower(call) };
-}
 
 /** A lowered call's output, moved into another lowering's native output layout. */
 function intoLayout(out: Tensor, from: Lowering, to: Lowering): Tensor {
@@ -136,9 +46,6 @@ function layoutName(l: Lowering, an: Anatomy): string {
   l.layout.out.forEach((axis, j) => (names[axis] = labels[j]!));
   return (l.unbatched ? names.slice(1) : names).join('');
 }
-
-/** How a side's output is brought into the comparison's frame. */
-type Projector = (c: CaseJson) => Tensor | { error: string };
 
 interface Base {
   readonly appliedTo: Explanation['appliedTo'];
@@ -160,15 +67,6 @@ function combinations(n: number, k: number, visit: (idx: number[]) => boolean): 
   }
 }
 
-function applySet(c: CaseJson, set: readonly Candidate[]): CaseJson | undefined {
-  let x: CaseJson | undefined = c;
-  for (const m of set) {
-    x = m.apply(x);
-    if (!x) return undefined;
-  }
-  return x;
-}
-
 const conflicts = (set: readonly Candidate[]) => {
   const seen = new Set<string>();
   for (const m of set) for (const t of m.tags) {
@@ -177,17 +75,6 @@ const conflicts = (set: readonly Candidate[]) => {
   }
   return false;
 };
-
-function projectOut(p: Projector, c: CaseJson | undefined): Tensor | undefined {
-  if (!c) return undefined;
-  try {
-    const o = p(c);
-    return 'error' in o ? undefined : o;
-  } catch (e) {
-    if (e instanceof CaseError) return undefined;
-    throw e;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -237,7 +124,10 @@ export function diagnose(a: CaseJson, b: CaseJson | { observed: Observed }, opts
       if (lowered) bases.push(lowered);
     }
     // The observed output is the target: every candidate's output is compared with it.
-    return searchAndReport({ mode, a, sideA, sideB, anA, outA: obs, bases, exact, difference, maxMistakes, trials, seed, observed: true });
+    const d = searchAndReport({ mode, a, sideA, sideB, anA, outA: obs, bases, exact, difference, maxMistakes, trials, seed, observed: true });
+    const spec = opts.aSpec ?? 'A.json';
+    const quoted = spec.includes(' ') || spec.includes('#') ? `'${spec}'` : spec;
+    return d.verdict === 'unexplained' ? { ...d, hint: `the right call in the other implementation's framework is \`convcheck translate ${quoted} --to FW\` (FW: tf, jax, onnx or torch)` } : d;
   }
   const bCase = b as CaseJson;
   const rb = run(bCase);
@@ -253,8 +143,64 @@ export function diagnose(a: CaseJson, b: CaseJson | { observed: Observed }, opts
     const lb = layoutName(rb.low, anB!);
     if (la !== lb) layoutNote = `B's output is laid out ${lb}, A's ${la}: B's output was transposed to ${la} before comparing.`;
   }
-  bases = [{ appliedTo: 'B', case: bCase, candidates: catalogue(bCase, { outputLayout: false }), project: intoA }];
-  return searchAndReport({ mode, a, b: bCase, sideA, sideB, anA, anB: anB!, outA, bases, exact, difference, layoutNote, maxMistakes, trials, seed, observed: false });
+  bases = [{ appliedTo: 'B', case: bCase, candidates: catalogue(bCase, { outputLayout: false, peer: a }), project: intoA }];
+  const forward = searchAndReport({ mode, a, b: bCase, sideA, sideB, anA, anB: anB!, outA, bases, exact, difference, layoutNote, maxMistakes, trials, seed, observed: false });
+  const hint = translateHint(a, bCase.framework, opts.aSpec);
+  if (forward.verdict !== 'unexplained' || 'error' in rb) return forward.verdict === 'unexplained' ? { ...forward, hint } : forward;
+  // The other way round: which mistakes in A give B's output? B then made the inverse ones. Some
+  // mistakes have no single-call inverse in B's framework (torch cannot crop a transposed conv's
+  // output unevenly), so searching one direction only would depend on which call is A.
+  const intoB: Projector = (c) => {
+    const r = run(c);
+    return 'error' in r ? r : intoLayout(r.out, r.low, rb.low);
+  };
+  const reverseBases: Base[] = [{ appliedTo: 'A', case: a, candidates: catalogue(a, { outputLayout: false, peer: bCase }), project: intoB }];
+  const back = searchAndReport({
+    mode,
+    a: bCase,
+    b: a,
+    sideA: sideB,
+    sideB: sideA,
+    anA: anB!,
+    anB: anA,
+    outA: rb.out,
+    bases: reverseBases,
+    exact,
+    difference: compare(rb.out, intoLayout(outA, lowA, rb.low), exact),
+    maxMistakes,
+    trials,
+    seed,
+    observed: false,
+    swapped: true,
+  });
+  const reverseSearch = { candidates: back.search.candidates, setsTried: back.search.setsTried };
+  if (back.verdict !== 'explained' || !back.explanation) return { ...forward, reverseSearch, hint };
+  const ids = back.explanation.mistakes.map((m) => m.id).join(', ');
+  const n = back.explanation.mistakes.length;
+  const corrected = renamed(back.explanation.corrected, `${a.id ?? 'A'} as B computes it`, `convcheck diagnose: ${a.id ?? 'A'} with ${ids}: what B computes`);
+  return {
+    ...forward,
+    verdict: 'explained',
+    summary:
+      `No set of mistakes in B explains the difference, but the other way round ${n === 1 ? 'one mistake does' : `${n} mistakes do`}: B computes what A computes with ${ids} ` +
+      `(checked on the given inputs${back.explanation.proof.trials ? ` and on ${back.explanation.proof.passed} random inputs` : ''}). B made the inverse of ${n === 1 ? 'that mistake' : 'those mistakes'}; ${hint}.`,
+    explanation: { ...back.explanation, appliedTo: 'A', inverse: true, corrected, ...python(corrected), proof: renameSides(back.explanation.proof) },
+    alternatives: back.alternatives,
+    coincidences: [...forward.coincidences, ...back.coincidences],
+    reverseSearch,
+    hint,
+  };
+}
+
+/** `convcheck translate A --to FW` for the right call in B's framework, or why there is none. */
+function translateHint(a: CaseJson, to: Framework, aSpec = 'A.json'): string {
+  const cmd = `\`convcheck translate ${aSpec.includes(' ') || aSpec.includes('#') ? `'${aSpec}'` : aSpec} --to ${to}\``;
+  try {
+    const t = translate(a, to);
+    return `the right ${to} call is ${cmd}${t.recipe ? ' (it needs a pad/crop around the call: no single call computes it)' : ''}`;
+  } catch (e) {
+    return `${cmd} explains why ${to} has no exact equivalent (${(e as Error).message})`;
+  }
 }
 
 function decodeObserved(o: Observed): Tensor {
@@ -315,6 +261,8 @@ interface SearchArgs {
   readonly trials: number;
   readonly seed: number;
   readonly observed: boolean;
+  /** The reverse search of a pair: a and b are exchanged; name the mistakes' causes in the user's A/B. */
+  readonly swapped?: boolean;
 }
 
 /** The most sets proved per size: beyond this the search would be explaining noise. */
@@ -418,101 +366,12 @@ function python(c: CaseJson): { python?: string; pythonNote?: string } {
   }
 }
 
-function observedProof(seed: number): Proof {
-  return {
-    givenInputs: true,
-    trials: 0,
-    passed: 0,
-    seed,
-    randomized: [],
-    held: [],
-    note: 'one observed output: a random check would need the other implementation rerun on new inputs',
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // The proof: random inputs, B's tensors made from A's as the given ones were.
 
-interface ProofContext {
-  readonly a: CaseJson;
-  readonly b: CaseJson;
-  readonly anA: Anatomy;
-  readonly anB: Anatomy;
-  readonly inputMaps: Rearrangement[];
-  readonly kernelMaps: Rearrangement[];
-}
-
-function proofContext(a: CaseJson, b: CaseJson, anA: Anatomy, anB: Anatomy): ProofContext {
-  const xa = tensorOf(a, anA.input)!;
-  const xb = tensorOf(b, anB.input)!;
-  const wa = tensorOf(a, anA.kernel)!;
-  const wb = tensorOf(b, anB.kernel)!;
-  return {
-    a,
-    b,
-    anA,
-    anB,
-    inputMaps: findRearrangements(xa, xb, { flips: false, cap: 4 }),
-    kernelMaps: findRearrangements(wa, wb, { flips: true, cap: 12 }),
-  };
-}
-
-function prove(ctx: ProofContext, set: readonly Candidate[], project: Projector, trials: number, seed: number): Proof & { kernelMap?: Rearrangement } {
-  const { a, b, anA, anB } = ctx;
-  const xa = tensorOf(a, anA.input)!;
-  const wa = tensorOf(a, anA.kernel)!;
-  const int = fc.integer({ min: -4, max: 4 });
-  const arr = (n: number) => fc.array(int, { minLength: n, maxLength: n });
-  const samples = fc.sample(fc.record({ x: arr(xa.data.length), w: arr(wa.data.length) }), { seed, numRuns: trials });
-  const xs = ctx.inputMaps.length ? ctx.inputMaps : [undefined];
-  const ws = ctx.kernelMaps.length ? ctx.kernelMaps : [undefined];
-  const held: string[] = [];
-  if (!ctx.inputMaps.length) held.push(`${anA.input} / ${anB.input}: B's is not a rearrangement of A's, so both keep their given values`);
-  if (!ctx.kernelMaps.length) held.push(`${anA.kernel} / ${anB.kernel}: B's is not a rearrangement of A's, so both keep their given values`);
-  if (anA.bias && a.inputs[anA.bias]) held.push(`${anA.bias} of A`);
-  if (anB.bias && b.inputs[anB.bias]) held.push(`${anB.bias} of B`);
-  if (!ctx.inputMaps.length && !ctx.kernelMaps.length) {
-    return { givenInputs: true, trials: 0, passed: 0, seed, randomized: [], held, note: 'no random check: neither of B\'s tensors is a rearrangement of A\'s, so there is no way to make "the same" random inputs for both' };
-  }
-  let last: Proof | undefined;
-  for (const tx of xs) {
-    for (const tw of ws) {
-      const randomized: string[] = [];
-      if (tx) randomized.push(`input: B.${anB.input} = ${isIdentity(tx) ? `A.${anA.input} (the same array)` : `${rearrangementCode(`A.${anA.input}`, tx)}, as in the given call`}`);
-      if (tw) randomized.push(`kernel: B.${anB.kernel} = ${isIdentity(tw) ? `A.${anA.kernel} (the same array)` : `${rearrangementCode(`A.${anA.kernel}`, tw)}, as in the given call`}`);
-      let passed = 0;
-      let failure: Proof['failure'];
-      for (const [i, smp] of samples.entries()) {
-        let ca = a;
-        let cb = b;
-        if (tx) {
-          const x = { shape: xa.shape, data: Float64Array.from(smp.x) };
-          ca = withTensor(ca, anA.input, x);
-          cb = withTensor(cb, anB.input, applyRearrangement(x, tx));
-        }
-        if (tw) {
-          const w = { shape: wa.shape, data: Float64Array.from(smp.w) };
-          ca = withTensor(ca, anA.kernel, w);
-          cb = withTensor(cb, anB.kernel, applyRearrangement(w, tw));
-        }
-        const ra = run(ca);
-        const outB = projectOut(project, applySet(cb, set));
-        if ('error' in ra || !outB) {
-          failure ??= { trial: i, difference: compare(('error' in ra ? { shape: [], data: new Float64Array() } : ra.out), outB ?? { shape: [], data: new Float64Array() }, true) };
-          continue;
-        }
-        const intData = isIntegral(ra.out.data) && Object.values(cb.inputs).every((t) => isIntegral(decode(t).data));
-        const d = compare(ra.out, outB, intData);
-        if (agrees(d)) passed++;
-        else failure ??= { trial: i, difference: d };
-      }
-      last = { givenInputs: true, trials: samples.length, passed, seed, randomized, held, ...(failure ? { failure } : {}) };
-      if (passed === samples.length) return { ...last, ...(tw ? { kernelMap: tw } : {}) };
-    }
-  }
-  return last!;
-}
-
 function toMistake(m: Candidate, s: SearchArgs, proof: Proof & { kernelMap?: Rearrangement }): Mistake {
-  return { id: m.id, kind: m.kind, what: m.what, fix: m.fix, why: whyOf(m, { a: s.a, b: s.b, anA: s.anA, anB: s.anB, kernelMap: proof.kernelMap, observed: s.observed }) };
+  const ctx = s.swapped
+    ? { a: s.b!, b: s.a, anA: s.anB!, anB: s.anA, observed: false }
+    : { a: s.a, b: s.b, anA: s.anA, anB: s.anB, kernelMap: proof.kernelMap, observed: s.observed };
+  return { id: m.id, kind: m.kind, what: m.what, fix: m.fix, why: whyOf(m, ctx) };
 }

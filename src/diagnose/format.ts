@@ -46,15 +46,18 @@ export function formatDiagnosis(d: Diagnosis): string {
     lines.push(
       observed
         ? `The observed output is what ${ex.appliedTo === 'A lowered' ? "A's lowering (jax.lax.conv_general_dilated)" : 'A'} computes with ${n === 1 ? 'this change' : `these ${n} changes`} (the smallest set found; ${d.search.setsTried} sets of up to ${d.search.maxMistakes} of ${d.search.candidates.length} candidate mistakes tried):`
-        : `What differs and why (the smallest set found; ${d.search.setsTried} sets of up to ${d.search.maxMistakes} of ${d.search.candidates.length} candidate mistakes tried):`,
+        : ex.inverse
+          ? `What A would have to get wrong to compute B's output (the smallest set found the other way round; ${d.reverseSearch?.setsTried ?? 0} sets of up to ${d.search.maxMistakes} of ${d.reverseSearch?.candidates.length ?? 0} candidate mistakes in A tried, after ${d.search.setsTried} sets in B explained nothing):`
+          : `What differs and why (the smallest set found; ${d.search.setsTried} sets of up to ${d.search.maxMistakes} of ${d.search.candidates.length} candidate mistakes tried):`,
     );
     ex.mistakes.forEach((m, i) => lines.push(...mistakeLines(m, i + 1, observed)));
-    lines.push('', observed ? 'That call (a case; `convcheck eval` computes it):' : 'Corrected B (a case; `convcheck eval` computes it):', JSON.stringify(ex.corrected), '');
+    const title = observed ? 'That call' : ex.inverse ? "A changed so, which computes B's output" : 'Corrected B';
+    lines.push('', `${title} (a case; \`convcheck eval\` computes it):`, JSON.stringify(ex.corrected), '');
     if (ex.python) lines.push('As Python:', ex.python.trimEnd(), '');
     else if (ex.pythonNote) lines.push(`(${ex.pythonNote})`, '');
     const p = ex.proof;
     lines.push('Proof:');
-    lines.push(`  on the given inputs: ${observed ? 'it reproduces the observed output' : 'A and corrected B agree'}${d.exact ? ' exactly' : ' within tolerance'}.`);
+    lines.push(`  on the given inputs: ${observed ? 'it reproduces the observed output' : ex.inverse ? 'B and A changed so agree' : 'A and corrected B agree'}${d.exact ? ' exactly' : ' within tolerance'}.`);
     if (p.trials > 0) {
       lines.push(`  on ${p.trials} random inputs (fast-check fc.sample, seed ${p.seed}; integers in [-4, 4]): ${p.passed} of ${p.trials} agree${p.passed === p.trials ? ' exactly' : ''}.`);
       for (const r of p.randomized) lines.push(`    ${r}`);
@@ -77,5 +80,9 @@ export function formatDiagnosis(d: Diagnosis): string {
   } else if (d.verdict === 'unexplained') {
     lines.push(`(${d.search.setsTried} sets of up to ${d.search.maxMistakes} of ${d.search.candidates.length} candidate mistakes tried: ${d.search.candidates.map((c) => c.id).join(', ') || 'none apply'}.)`);
   }
+  if (d.verdict === 'unexplained' && d.reverseSearch) {
+    lines.push(`(The other way round, ${d.reverseSearch.setsTried} sets of mistakes in A tried: ${d.reverseSearch.candidates.map((c) => c.id).join(', ') || 'none apply'}.)`);
+  }
+  if (d.hint && d.verdict === 'unexplained') lines.push(`For the right call: ${d.hint}.`);
   return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

@@ -13,8 +13,20 @@ import { dilatedSize, samePadding } from '../core/shapes.js';
 import { flip, swapAxes, transpose } from '../core/tensor.js';
 import { anatomy, jaxDn, type Anatomy, type DimensionNumbers } from './anatomy.js';
 import { callKey, tensorOf, withAttr, withTensor } from './json.js';
+import { dilation, forwardPadding, outputPaddingVsSame } from './size-mistakes.js';
 
-export type MistakeKind = 'spatial-flip' | 'channel-reversal' | 'in-out-swap' | 'layout' | 'padding-split' | 'transpose-kernel' | 'output-size';
+export type MistakeKind =
+  | 'spatial-flip'
+  | 'channel-reversal'
+  | 'in-out-swap'
+  | 'layout'
+  | 'padding-split'
+  | 'padding-one-side'
+  | 'padding-size'
+  | 'output-padding'
+  | 'dilation'
+  | 'transpose-kernel'
+  | 'output-size';
 
 export interface Candidate {
   /** Stable name, e.g. `flip-kernel-0`, `swap-io`. */
@@ -33,6 +45,8 @@ export interface Candidate {
 export interface CatalogOptions {
   /** Also offer mistakes that only change how the output array is laid out (raw comparisons). */
   readonly outputLayout: boolean;
+  /** The other call of a pair (A, when this is B): some candidates borrow its parameters (its dilation). */
+  readonly peer?: CaseJson;
 }
 
 const pyAxis = (rank: number, axis: number, expr = '::-1') => `[${Array.from({ length: rank }, (_, i) => (i === axis ? expr : ':')).join(', ')}]`;
@@ -48,6 +62,9 @@ export function catalogue(c: CaseJson, opts: CatalogOptions): Candidate[] {
     ...paddingSplits(c, an),
     ...transposeKernel(c, an),
     ...outputSizes(c, an),
+    ...forwardPadding(c, an),
+    ...outputPaddingVsSame(c, an),
+    ...dilation(c, an, opts.peer),
   ];
   const base = loweredKey(c);
   const seen = new Set<string>();

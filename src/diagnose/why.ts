@@ -107,6 +107,18 @@ export function whyOf(m: Candidate, ctx: WhyContext): string {
       const pads = !ctx.observed && pa && pb ? `A pads the input by ${pa}, B by ${pb} (per spatial axis, of the stride-dilated input for a transposed conv). ` : '';
       return `${pads}${RULE_PAD}`;
     }
+    case 'padding-one-side': {
+      const pa = padsOf(ctx.a);
+      const pb = padsOf(ctx.b);
+      const pads = !ctx.observed && pa && pb ? `A pads the input by ${pa}, B by ${pb}. ` : '';
+      return `${pads}${subject === 'B' ? 'B' : 'The implementation'} puts the padding on the other side(s) of each axis: every output window is shifted by the difference. Only the padding the windows actually read matters; at stride > 1 the last pad element may never be read. ${RULE_PAD}`;
+    }
+    case 'padding-size':
+      return `At stride s > 1, 'SAME' (TF, JAX, ONNX SAME_*) pads max(0, (ceil(n/s) - 1)·s + k_eff - n) for an input of size n: the amount, and which side gets the odd element, changes with n. A padding computed once for one input size (a fixed number in a port, or SAME worked out for the training resolution) is wrong at other sizes. \`convcheck translate A --to FW --emit function\` writes code that computes it from the input's shape at call time.`;
+    case 'output-padding':
+      return `A transposed conv with 'SAME' crops k_eff - s elements from its full output, the odd one at the end; padding=p with output_padding=a crops p at the start and p - a at the end. For an odd total the two output windows are one element apart. ${RULE_OUTPUT}`;
+    case 'dilation':
+      return `A dilation d spreads the kernel taps d apart (effective size (k-1)·d+1): ${subject} ${ctx.observed ? 'applied the kernel undilated' : 'and A differ in it'}, so each output mixes other input positions (and 'SAME' pads for another kernel size).`;
     case 'transpose-kernel':
       return `lax.conv_transpose(transpose_kernel=True) mirrors rhs spatially and exchanges its I/O axes, which is how TF, ONNX and PyTorch use a transposed convolution's kernel (the forward convolution's kernel); with transpose_kernel=False it is a plain correlation of the stride-dilated input with rhs as stored.`;
     case 'output-size':

@@ -19,6 +19,7 @@ const SPATIAL: Readonly<Record<number, string>> = { 1: 'W', 2: 'HW', 3: 'DHW' };
 
 /** The output's axis letters, as the case's framework lays them out; undefined when unknown. */
 export function outputLabels(c: CaseJson | undefined, rank: number): string[] | undefined {
+  if (c?.framework === 'torch') return torchLabels(c.op, rank);
   if (!c || rank < 3) return undefined;
   const sp = SPATIAL[rank - 2];
   if (!sp) return undefined;
@@ -26,7 +27,6 @@ export function outputLabels(c: CaseJson | undefined, rank: number): string[] | 
   let spec: string | undefined;
   switch (c.framework) {
     case 'onnx':
-    case 'torch':
       spec = `NC${sp}`;
       break;
     case 'tf': {
@@ -46,6 +46,19 @@ export function outputLabels(c: CaseJson | undefined, rank: number): string[] | 
   const labels = [...spec];
   if (!labels.includes('N') || !labels.includes('C') || new Set(labels).size !== rank) return undefined;
   return labels;
+}
+
+/**
+ * torch: the op names the spatial rank (conv2d: 2), and an input without its batch axis gives an
+ * output without one: conv2d on [C, H, W] returns [C, H, W], not [N, C, W].
+ */
+function torchLabels(op: string, rank: number): string[] | undefined {
+  const m = /(\d)d$/.exec(op);
+  const sp = m ? SPATIAL[Number(m[1])] : undefined;
+  if (!sp) return undefined;
+  if (rank === sp.length + 2) return ['N', 'C', ...sp];
+  if (rank === sp.length + 1) return ['C', ...sp];
+  return undefined;
 }
 
 /**

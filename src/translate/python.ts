@@ -11,7 +11,7 @@ const KERNEL: Record<string, string> = { tf: 'filters', jax: 'rhs', onnx: 'W', t
 const BIAS: Record<string, string> = { onnx: 'B', torch: 'bias' };
 
 /** A Python literal for a JSON-ish attribute value: lists of pairs as tuples where JAX wants them. */
-function py(v: unknown, tuples = false): string {
+export function py(v: unknown, tuples = false): string {
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return String(v);
@@ -48,8 +48,20 @@ function signedPad(v: string, shape: readonly number[], amounts: readonly AxisAm
   return lines;
 }
 
-const kwargs = (attrs: Record<string, unknown>, tuples: boolean) =>
+export const kwargs = (attrs: Record<string, unknown>, tuples: boolean) =>
   Object.entries(attrs).map(([k, v]) => `${k}=${k === 'dimension_numbers' || k === 'padding' ? py(v, true) : py(v, tuples)}`);
+
+/** A one-node graph of `node` over `feeds`, run by onnxruntime into `y` (Python lines). */
+export function onnxRunLines(elem: string): string[] {
+  return [
+    'graph = helper.make_graph([node], "convcheck",',
+    `                          [helper.make_tensor_value_info(k, ${elem}, v.shape) for k, v in feeds.items()],`,
+    `                          [helper.make_tensor_value_info('Y', ${elem}, None)])`,
+    "model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 22)])",
+    'model.ir_version = 10',
+    "y = ort.InferenceSession(model.SerializeToString(), providers=['CPUExecutionProvider']).run(None, feeds)[0]",
+  ];
+}
 
 export function toPython(t: Translation): string {
   const c = t.case;
@@ -91,12 +103,7 @@ export function toPython(t: Translation): string {
     lines.push(
       `node = helper.make_node(${[`'${c.op}'`, `inputs=${py(names)}`, "outputs=['Y']", ...attrArgs].join(', ')})`,
       `feeds = ${['{', names.map((n, i) => `'${n}': ${['x', 'w', 'b'][i]}`).join(', '), '}'].join('')}`,
-      'graph = helper.make_graph([node], "convcheck",',
-      `                          [helper.make_tensor_value_info(n, ${elem}, v.shape) for n, v in feeds.items()],`,
-      `                          [helper.make_tensor_value_info('Y', ${elem}, None)])`,
-      "model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 22)])",
-      'model.ir_version = 10',
-      "y = ort.InferenceSession(model.SerializeToString(), providers=['CPUExecutionProvider']).run(None, feeds)[0]",
+      ...onnxRunLines(elem),
     );
   }
   if (t.recipe?.crop) {

@@ -67,6 +67,10 @@ export interface TranslationPlan {
   readonly outputShape: readonly number[];
   /** Axis of the translated output that `bias` is added along, when the target has no bias input. */
   readonly biasAxis?: number;
+  /** Axes of the source's input (as given, unbatched or not) holding canonical spatial axes 0..r-1. */
+  readonly sourceSpatialAxes: readonly number[];
+  /** Axes of the translated call's input and output holding canonical spatial axes 0..r-1, and its output's channel axis. */
+  readonly targetSpatialAxes: { readonly input: readonly number[]; readonly output: readonly number[]; readonly outputChannel: number };
 }
 
 export interface Translation {
@@ -87,7 +91,7 @@ export interface Translation {
 // ---------------------------------------------------------------------------------------------
 // The source, lowered and described.
 
-interface Source {
+export interface Source {
   readonly json: CaseJson;
   readonly framework: Framework;
   readonly op: string;
@@ -121,7 +125,8 @@ function jaxDn(op: string, attrs: Readonly<Record<string, unknown>>, r: number):
   return op === 'conv_transpose' ? [`N${sp}C`, `${sp}IO`, `N${sp}C`] : [`NC${sp}`, `OI${sp}`, `NC${sp}`];
 }
 
-function analyze(c: CaseJson): Source {
+/** The source call, lowered and described (a ConvError when its own framework rejects it). */
+export function analyze(c: CaseJson): Source {
   const call = parseCase(c, c.id ?? 'case');
   const low = lower(call); // a ConvError here: the source framework itself rejects the call
   const r = low.spec.windowStrides.length;
@@ -693,7 +698,21 @@ function assemble(s: Source, to: Framework, b: Built): Translation {
     ...(recipe ? { recipe } : {}),
     ...(biasAxis !== undefined ? { bias: toJson(bias!) } : {}),
     notes,
-    plan: { kernel: plan.ops, addBatch, inputPerm, outputPerm, dropBatch, outputShape, ...(biasAxis !== undefined ? { biasAxis } : {}) },
+    plan: {
+      kernel: plan.ops,
+      addBatch,
+      inputPerm,
+      outputPerm,
+      dropBatch,
+      outputShape,
+      ...(biasAxis !== undefined ? { biasAxis } : {}),
+      sourceSpatialAxes: s.low.layout.lhs.slice(1, r + 1).map((a) => a - (s.unbatched ? 1 : 0)),
+      targetSpatialAxes: {
+        input: b.layout.lhs.slice(1, r + 1).map((a) => a - shift),
+        output: b.layout.out.slice(1, r + 1).map((a) => a - shift),
+        outputChannel: b.layout.out[r + 1]! - shift,
+      },
+    },
   };
 }
 
