@@ -7,7 +7,7 @@
  * every size. `runGeneric` does in TypeScript, on the reference, exactly what the emitted Python
  * (python-function.ts) does in the target framework, so both can be checked at many sizes.
  */
-import { parseCase, type CaseJson } from '../case/case.js';
+import { parseCase, type CaseJson, type DType } from '../case/case.js';
 import { reference, type Framework } from '../conventions/index.js';
 import { dilatedSize, samePadding, transposePadding, type PadPair } from '../core/shapes.js';
 import { reshape, transpose, type Tensor } from '../core/tensor.js';
@@ -118,7 +118,7 @@ export interface GenericPlan {
   /** Whether the bias goes into the call (it must come after a crop that may add zeros). */
   readonly biasInCall: boolean;
   readonly outChannels: number;
-  readonly dtype: 'float32' | 'float64';
+  readonly dtype: DType;
   readonly unbatchedSource: boolean;
 }
 
