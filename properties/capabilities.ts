@@ -6,6 +6,7 @@
  *
  * Every field is optional: an absent field means "no restriction".
  */
+import type { OracleCall, OracleResult } from '../oracles/types.js';
 import { lower, type ConvCall, type Lowering } from '../src/conventions/index.js';
 import { ConvError, LimitError } from '../src/core/errors.js';
 import { convInfo, type ConvInfo } from '../src/core/shapes.js';
@@ -160,4 +161,21 @@ export function outsideCapabilities(caps: Capabilities, call: ConvCall & { reado
   const elements = Math.max(l.lhs.data.length, l.rhs.data.length, info.outShape.reduce((x, y) => x * y, 1));
   if (caps.maxElements !== undefined && elements > caps.maxElements) return `a tensor of ${elements} elements is over the declared maxElements ${caps.maxElements}`;
   return undefined;
+}
+
+/**
+ * The implementation with its declared space enforced: a call outside its capabilities is
+ * answered 'unsupported' (with the reason) without reaching it. Generators already draw inside;
+ * this covers calls a property derives from a drawn one (a transposed output larger than
+ * maxSpatial, say), so they are counted apart, never as wrong.
+ */
+export function withinCapabilities<T extends { readonly capabilities?: Capabilities; run(call: OracleCall): Promise<OracleResult> }>(impl: T): T {
+  const caps = impl.capabilities;
+  if (!caps) return impl;
+  return Object.assign(Object.create(impl) as T, {
+    run(call: OracleCall): Promise<OracleResult> {
+      const why = outsideCapabilities(caps, call);
+      return why !== undefined ? Promise.resolve({ kind: 'unsupported', reason: why }) : impl.run(call);
+    },
+  });
 }

@@ -6,6 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { IsolatedOracle } from '../../oracles/isolated.js';
+import type { OracleCall } from '../../oracles/types.js';
+import { withinCapabilities } from '../../properties/capabilities.js';
 import type { Implementation } from '../../properties/implementation.js';
 import { AdapterError, type AdapterOptions } from './adapter.js';
 
@@ -41,13 +43,13 @@ export async function openIsolated(source: ImplSource, timeoutMs = 30_000): Prom
     throw new AdapterError(`cannot start ${describeSource(source)}: ${err ?? 'it declared nothing'}`);
   }
   return {
-    impl: {
+    impl: withinCapabilities({
       name: info.name,
       ops: info.ops.map((op) => [info.framework, op] as const),
       float64: info.float64,
       ...(info.capabilities ? { capabilities: info.capabilities } : {}),
-      run: (call) => oracle.run(call),
-    },
+      run: (call: OracleCall) => oracle.run(call),
+    }),
     takeIncident: () => oracle.takeIncident(),
     close: () => oracle.close(),
   };

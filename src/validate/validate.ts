@@ -10,6 +10,7 @@ import { PROPERTIES } from '../../properties/index.js';
 import { runImplementation, type CellResult, type RunHooks } from '../runner/run.js';
 import { adapterImplementation, type Adapter } from './adapter.js';
 import { openIsolated, type ImplSource } from './isolated.js';
+import { withinCapabilities } from '../../properties/capabilities.js';
 import type { SizeOptions } from '../generators/sizes.js';
 import { overallPrecision, type PrecisionMode } from '../runner/precision.js';
 import type { ProfileName } from '../../properties/precision/profiles.js';
@@ -73,7 +74,7 @@ export function cellProblem(c: CellResult): string | undefined {
 export async function validate(target: Adapter | Implementation | ImplSource | string, o: ValidateOptions = {}, hooks: ValidateHooks = {}): Promise<Validation> {
   const source = typeof target === 'string' ? { module: target } : isSource(target) ? target : undefined;
   const opened = source ? await openIsolated(source, o.timeoutMs) : undefined;
-  const impl = opened ? opened.impl : 'framework' in (target as object) ? adapterImplementation(target as Adapter) : (target as Implementation);
+  const impl = opened ? opened.impl : 'framework' in (target as object) ? withinCapabilities(adapterImplementation(target as Adapter)) : (target as Implementation);
   const seed = o.seed ?? 20261127;
   try {
     hooks.onImplementation?.({ name: impl.name, framework: impl.ops[0]?.[0] ?? '', ops: impl.ops.map(([, op]) => op) });
