@@ -130,6 +130,14 @@ export class IsolatedOracle implements Oracle {
     }
   }
 
+  /**
+   * A fresh host for the next call: a failure that only shows after a warm-up, or that depends
+   * on what the process ran before, is told apart from one that any new process reproduces.
+   */
+  async restart(): Promise<void> {
+    await this.close();
+  }
+
   async close(): Promise<void> {
     const child = this.child;
     this.child = undefined;

@@ -9,6 +9,7 @@ import { evalFile } from './eval.js';
 import { unreadable } from './errors.js';
 import { runCommand, UsageError, type RunArgs } from './run.js';
 import { replayCommand } from './replay.js';
+import { collect } from './known.js';
 import { validateCommand, type ValidateArgs } from './validate.js';
 import { conformanceCommand, type ConformanceArgs } from '../conformance/run.js';
 import { translateCommand, type TranslateArgs } from './translate.js';
@@ -56,16 +57,18 @@ program
   .option('--no-regressions', 'save nothing')
   .option('--report <format>', 'also write the run as json, junit or html (with --out)')
   .option('--out <file>', 'where the report is written')
+  .option('--known <file>', 'also treat the findings in this file as known (repeatable; schema/known.schema.json)', collect)
   .action(async (a: RunArgs) => {
     process.exitCode = await runCommand(a);
   });
 
 program
   .command('replay')
-  .description('re-check saved failures (no search); exit 1 if one fails outside a known finding')
+  .description('re-check saved failures (no search); exit 1 if one fails outside a known finding, 2 if a file is not a regression')
   .argument('[paths...]', 'regression files or directories', ['regressions'])
-  .action(async (paths: string[]) => {
-    process.exitCode = await replayCommand(paths);
+  .option('--known <file>', 'also treat the findings in this file as known (repeatable)', collect)
+  .action(async (paths: string[], a: { known?: string[] }) => {
+    process.exitCode = await replayCommand(paths, a);
   });
 
 program
@@ -79,6 +82,7 @@ program
   .option('--path <path>', 'replay one counterexample (with one property)')
   .option('--report <format>', 'json, junit or html (with --out)')
   .option('--out <file>', 'where the report is written')
+  .option('--known <file>', "findings to treat as known, e.g. your adapter's own (repeatable; schema/known.schema.json)", collect)
   .action(async (a: ValidateArgs) => {
     process.exitCode = await validateCommand(a);
   });

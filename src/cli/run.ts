@@ -9,6 +9,8 @@ import { failureReport, knownReport, summaryTable } from '../runner/table.js';
 import { defaultSeed, parseShard } from '../runner/seeds.js';
 import { buildReport } from '../runner/report.js';
 import { REPORT_FORMATS, writeReport } from '../report/index.js';
+import { machineLine } from '../machine.js';
+import { loadKnownOption } from './known.js';
 
 export interface RunArgs {
   oracles?: string;
@@ -21,6 +23,7 @@ export interface RunArgs {
   regressions?: string | false;
   report?: string;
   out?: string;
+  known?: string[];
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -69,6 +72,7 @@ export function runOptions(a: RunArgs): RunOptions {
     shard,
     regressionsDir: a.regressions === false ? null : (a.regressions ?? 'regressions'),
     ...(a.path !== undefined ? { path: a.path } : {}),
+    known: loadKnownOption(a.known),
   };
 }
 
@@ -81,7 +85,8 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const err = process.stderr;
   err.write(
     `convcheck run: seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}, oracles ${o.oracles.join(',')}, ` +
-      `${o.properties.length} properties, up to ${o.runs} runs each, budget ${(o.timeBudgetMs / 1000).toFixed(0)}s\n`,
+      `${o.properties.length} properties, up to ${o.runs} runs each, budget ${(o.timeBudgetMs / 1000).toFixed(0)}s\n` +
+      `machine: ${machineLine()}\n`,
   );
   const tty = Boolean(err.isTTY);
   const bar = tty ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} cells | {cell}', stream: err, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
@@ -107,10 +112,11 @@ export async function runCommand(a: RunArgs): Promise<number> {
   if (known) out.write('\n' + known + '\n');
   const failed = cells.filter((c) => c.failed > 0);
   for (const c of failed) out.write('\n' + failureReport(c) + '\n');
+  const nondeterministic = cells.reduce((s, c) => s + c.nondeterministic, 0);
   const unavailable = [...new Set(cells.filter((c) => c.status === 'unavailable').map((c) => c.oracle))];
   const total = cells.reduce((s, c) => s + c.cases, 0);
   out.write(
-    `\n${total} cases, ${failed.length} new failure(s), ${cells.reduce((s, c) => s + c.known, 0)} in known findings` +
+    `\n${total} cases, ${failed.length} cell(s) with new failures (${nondeterministic} nondeterministic), ${cells.reduce((s, c) => s + c.known, 0)} in known findings` +
       `${unavailable.length ? `, UNAVAILABLE: ${unavailable.join(', ')}` : ''}; seed ${o.seed}\n`,
   );
   if (a.report && a.out) {

@@ -9,6 +9,7 @@ import { writeReport } from '../report/index.js';
 import { AdapterError, loadAdapter } from '../validate/adapter.js';
 import { validate } from '../validate/validate.js';
 import { parseDuration, UsageError } from './run.js';
+import { loadKnownOption } from './known.js';
 import type { Regression } from '../runner/regressions.js';
 
 export interface ValidateArgs {
@@ -20,6 +21,7 @@ export interface ValidateArgs {
   path?: string;
   report?: string;
   out?: string;
+  known?: string[];
 }
 
 const FORMATS = ['json', 'junit', 'html'] as const;
@@ -72,6 +74,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
       properties,
       ...(a.path !== undefined ? { path: a.path } : {}),
       replayBase: `convcheck validate --impl ${a.impl}`,
+      known: loadKnownOption(a.known),
     },
     { onCell: (c, done) => process.stderr.write(`[${done}/${properties.length}] ${c.property}: ${c.cases} cases, ${c.failed} failed\n`) },
   );

@@ -9,7 +9,7 @@ import type { RunReport } from '../runner/report.js';
 
 const KEY_ORDER = [
   // report
-  'tool', 'command', 'implementation', 'seed', 'shard', 'startedAt', 'durationMs', 'totals', 'knownFindings', 'cells',
+  'tool', 'command', 'implementation', 'seed', 'shard', 'startedAt', 'durationMs', 'machine', 'totals', 'knownFindings', 'cells',
   // implementation
   'name', 'path', 'framework', 'ops',
   // cell

@@ -4,6 +4,7 @@
  * shrunk counterexample and its replay command; an unavailable or not-applicable cell is
  * <skipped/>; failures inside a known finding pass, and say so in <system-out>.
  */
+import { machineLine } from '../machine.js';
 import type { CellReport, RunReport } from '../runner/report.js';
 
 /**
@@ -146,6 +147,7 @@ export function renderJunit(r: RunReport): string {
       ['known', cells.reduce((s, c) => s + c.known, 0)],
       ['unsupported', cells.reduce((s, c) => s + c.unsupported, 0)],
     ];
+    if (r.machine) props.push(['machine', machineLine(r.machine)], ['machine.isa', r.machine.isa.join(' ')], ['machine.onednn', String(r.machine.onednn)]);
     if (r.implementation) {
       props.push(['implementation', r.implementation.name], ['implementation.path', r.implementation.path], ['framework', r.implementation.framework]);
     }

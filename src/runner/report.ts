@@ -2,7 +2,8 @@
  * The machine-readable record of a run or a validation: what `--report json` writes, and what
  * the junit and html renderers read.
  */
-import { KNOWN } from '../../oracles/known.js';
+import { KNOWN, type KnownFinding } from '../../oracles/known.js';
+import { machine, type Machine } from '../machine.js';
 import type { CellResult } from './run.js';
 import type { Regression } from './regressions.js';
 
@@ -19,6 +20,9 @@ export interface CellReport {
   readonly ms: number;
   readonly note?: string;
   readonly failure?: Regression;
+  /** Every distinct failure of the cell (the first is `failure`). */
+  readonly failures?: readonly Regression[];
+  readonly nondeterministic?: number;
 }
 
 export interface RunReport {
@@ -30,15 +34,17 @@ export interface RunReport {
   readonly shard: string;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** Where the verdicts were reached: CPU, ISA flags, OS, Node, library versions, oneDNN. */
+  readonly machine?: Machine;
   readonly cells: readonly CellReport[];
   readonly knownFindings: ReadonlyArray<{ readonly id: string; readonly summary: string; readonly upstream?: string }>;
-  readonly totals: { readonly cases: number; readonly failed: number; readonly known: number; readonly unsupported: number };
+  readonly totals: { readonly cases: number; readonly failed: number; readonly nondeterministic: number; readonly known: number; readonly unsupported: number };
 }
 
 export function buildReport(
   command: RunReport['command'],
   cells: readonly CellResult[],
-  meta: { seed: number; shard: string; startedAt: Date; implementation?: RunReport['implementation'] },
+  meta: { seed: number; shard: string; startedAt: Date; implementation?: RunReport['implementation']; known?: readonly KnownFinding[] },
 ): RunReport {
   const ids = new Set(cells.flatMap((c) => [...c.knownIds]));
   return {
@@ -49,6 +55,7 @@ export function buildReport(
     shard: meta.shard,
     startedAt: meta.startedAt.toISOString(),
     durationMs: Date.now() - meta.startedAt.getTime(),
+    machine: machine(),
     cells: cells.map((c) => ({
       oracle: c.oracle,
       property: c.property,
@@ -62,11 +69,14 @@ export function buildReport(
       ms: c.ms,
       ...(c.note ? { note: c.note } : {}),
       ...(c.failure ? { failure: c.failure } : {}),
+      ...(c.failures.length > 1 ? { failures: c.failures } : {}),
+      ...(c.nondeterministic ? { nondeterministic: c.nondeterministic } : {}),
     })),
-    knownFindings: KNOWN.filter((k) => ids.has(k.id)).map((k) => ({ id: k.id, summary: k.summary, ...(k.upstream ? { upstream: k.upstream } : {}) })),
+    knownFindings: (meta.known ?? KNOWN).filter((k) => ids.has(k.id)).map((k) => ({ id: k.id, summary: k.summary, ...(k.upstream ? { upstream: k.upstream } : {}) })),
     totals: {
       cases: cells.reduce((s, c) => s + c.cases, 0),
       failed: cells.filter((c) => c.failed > 0).length,
+      nondeterministic: cells.reduce((s, c) => s + c.nondeterministic, 0),
       known: cells.reduce((s, c) => s + c.known, 0),
       unsupported: cells.reduce((s, c) => s + c.unsupported, 0),
     },

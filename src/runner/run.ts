@@ -5,11 +5,13 @@
  * search goes on for new ones.
  */
 import fc from 'fast-check';
-import { knownFinding } from '../../oracles/known.js';
+import { KNOWN, knownFinding, type KnownFinding } from '../../oracles/known.js';
 import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import type { Property, Verdict } from '../../properties/property.js';
 import { jsonNumber } from '../case/io.js';
+import { machine } from '../machine.js';
+import { checkAny, confirm, type FailVerdict } from './confirm.js';
 import { openImplementation } from './implementations.js';
 import { saveRegression, type Regression } from './regressions.js';
 import { cellSeed, type Shard } from './seeds.js';
@@ -29,6 +31,10 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** How replay commands start, for a given implementation; default `convcheck run --oracles NAME`. */
   readonly replayBase?: (impl: string) => string;
+  /** Known findings (default: the built-in ones; `--known FILE` adds the user's). */
+  readonly known?: readonly KnownFinding[];
+  /** Distinct failures searched for per cell (default 3). */
+  readonly maxFailuresPerCell?: number;
 }
 
 export interface CellResult {
@@ -41,7 +47,12 @@ export interface CellResult {
   known: number;
   unsupported: number;
   readonly knownIds: Set<string>;
+  /** The first failure found (shrunk); all of them are in `failures`. */
   failure?: Regression & { file?: string };
+  /** Every distinct failure found, each shrunk and classified (see searchRound). */
+  readonly failures: Array<Regression & { file?: string }>;
+  /** How many of `failures` are nondeterministic. */
+  nondeterministic: number;
   note?: string;
   ms: number;
 }
@@ -58,12 +69,13 @@ export function propertyByName(name: string): Property<unknown> {
   return p;
 }
 
-export function replayCommand(o: RunOptions, oracle: string, property: string, path: string): string {
+export function replayCommand(o: RunOptions, oracle: string, property: string, path: string | undefined): string {
   const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
   const base = o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`;
   // The seed alone replays the search and its shrinking exactly; fast-check's path (kept in the
-  // regression file) skips the search, but shrinking long arrays makes it too long to print.
-  return path.length <= 120 ? `${base} --properties ${property} --seed ${o.seed}${shard} --path ${path}` : `${base} --properties ${property} --seed ${o.seed}${shard}`;
+  // regression file) skips the search, but shrinking long arrays makes it too long to print. A
+  // cell's later failures (found with earlier ones excluded) have no path of their own to give.
+  return path !== undefined && path.length <= 120 ? `${base} --properties ${property} --seed ${o.seed}${shard} --path ${path}` : `${base} --properties ${property} --seed ${o.seed}${shard}`;
 }
 
 export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<CellResult[]> {
@@ -106,7 +118,7 @@ export async function runImplementation(o: Omit<RunOptions, 'oracles'>, impl: Im
 }
 
 function emptyCell(oracle: string, property: string, status: CellResult['status'], note?: string): CellResult {
-  return { oracle, property, status, cases: 0, passed: 0, failed: 0, known: 0, unsupported: 0, knownIds: new Set(), ms: 0, ...(note ? { note } : {}) };
+  return { oracle, property, status, cases: 0, passed: 0, failed: 0, known: 0, unsupported: 0, knownIds: new Set(), failures: [], nondeterministic: 0, ms: 0, ...(note ? { note } : {}) };
 }
 
 async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number): Promise<CellResult> {
@@ -114,71 +126,113 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   const arb = prop.arbitrary(impl, { float64: impl.float64 });
   if (!arb) return emptyCell(impl.name, prop.name, 'not-applicable', `no ${prop.name} inputs for ${impl.name}'s ops`);
   const cell = emptyCell(impl.name, prop.name, 'ran');
-  let shrinking = false;
   const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
+  // Every failure of a property, not just the first: after one is shrunk, the search goes on
+  // with its region (its ops) excluded, up to a limit, on the rest of the cell's budget.
+  const excluded: string[] = [];
+  const limit = o.path ? 1 : (o.maxFailuresPerCell ?? 3);
+  for (let round = 0; round < limit; round++) {
+    const left = budgetMs - (Date.now() - started);
+    const runs = o.runs - cell.cases;
+    if (round > 0 && (left < 50 || runs < 1)) break;
+    const found = await searchRound(o, impl, prop, arb, cell, excluded, round === 0 ? seed : (seed + round * 0x9e3779b1) | 0, left, runs, round);
+    if (!found) break;
+    excluded.push(regionKey(found.cases));
+  }
+  cell.failure = cell.failures[0];
+  cell.ms = Date.now() - started;
+  return cell;
+}
+
+/** The region a found failure claims: the ops of its cases (two bugs of one op count as one). */
+function regionKey(cases: readonly { framework: string; op: string }[]): string {
+  return [...new Set(cases.map((c) => `${c.framework}.${c.op}`))].sort().join('+');
+}
+
+/** One fast-check search of a cell; records and returns its shrunk failure, if any. */
+async function searchRound(
+  o: RunOptions,
+  impl: Implementation,
+  prop: Property<unknown>,
+  arb: fc.Arbitrary<unknown>,
+  cell: CellResult,
+  excluded: readonly string[],
+  seed: number,
+  budgetMs: number,
+  runs: number,
+  round: number,
+): Promise<(Regression & { file?: string }) | undefined> {
+  const registry = o.known ?? KNOWN;
+  // 'search' counts cases; once a failure is found, shrinking re-checks candidates without
+  // counting them, and a nondeterministic failure's candidate fails when any of its reruns does.
+  let mode: 'search' | 'shrink' | 'shrink-any' = 'search';
+  const isNew = (v: Verdict): v is FailVerdict => v.status === 'fail' && !knownFinding(impl.name, v.cases, registry) && !excluded.includes(regionKey(v.cases));
   const details = await fc.check(
     fc.asyncProperty(arb, async (input) => {
-      const v = await prop.check(impl, input);
-      if (v.status === 'fail') {
-        const k = knownFinding(impl.name, v.cases);
-        if (k) {
-          if (!shrinking) {
-            cell.cases++;
-            cell.known++;
-            cell.knownIds.add(k.id);
-          }
-          return true;
-        }
-        if (!shrinking) {
-          cell.cases++;
-          cell.failed++;
-          shrinking = true;
-        }
-        throw new VerdictError(v);
+      if (mode !== 'search') {
+        const v = mode === 'shrink-any' ? await checkAny(impl, prop, input, isNew) : await prop.check(impl, input);
+        if (isNew(v)) throw new VerdictError(v);
+        return true;
       }
-      if (!shrinking) {
-        cell.cases++;
+      const v = await prop.check(impl, input);
+      cell.cases++;
+      if (v.status !== 'fail') {
         if (v.status === 'pass') cell.passed++;
         else cell.unsupported++;
+        return true;
       }
-      return true;
+      const k = knownFinding(impl.name, v.cases, registry);
+      if (k) {
+        cell.known++;
+        cell.knownIds.add(k.id);
+        return true;
+      }
+      cell.failed++;
+      // A further instance of a failure this cell already reported.
+      if (excluded.includes(regionKey(v.cases))) return true;
+      const c = await confirm(impl, prop, input, v);
+      mode = c.kind === 'nondeterministic' ? 'shrink-any' : 'shrink';
+      throw new VerdictError(v);
     }),
     {
       seed,
-      numRuns: o.path ? 1 : o.runs,
-      ...(o.path ? { path: o.path } : { interruptAfterTimeLimit: budgetMs, markInterruptAsFailure: false }),
+      numRuns: o.path ? 1 : runs,
+      ...(o.path ? { path: o.path } : { interruptAfterTimeLimit: Math.max(1, budgetMs), markInterruptAsFailure: false }),
     },
   );
-  if (details.failed && details.counterexample) {
-    const input = details.counterexample[0];
-    // Re-check the shrunk input for its verdict (the error thrown carries the same one).
-    // Anything else thrown is a crash inside a property: report it, never re-run it unguarded.
-    const v: Verdict =
-      details.errorInstance instanceof VerdictError
-        ? details.errorInstance.verdict
-        : { status: 'fail', message: `${prop.name} crashed: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`, cases: [] };
-    const fail = v.status === 'fail' ? v : undefined;
-    const path = details.counterexamplePath ?? '';
-    const failure: Regression & { file?: string } = {
-      oracle: impl.name,
-      property: prop.name,
-      message: fail?.message ?? String(details.errorInstance),
-      ...(fail?.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
-      replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: seed, path, command: replayCommand(o, impl.name, prop.name, path) },
-      input,
-      ...(fail?.expected ? { expected: plain(fail.expected) } : {}),
-      ...(fail?.actual ? { actual: plain(fail.actual) } : {}),
-      cases: fail?.cases ?? [],
-      found: new Date().toISOString(),
-    };
-    if (o.regressionsDir) failure.file = saveRegression(o.regressionsDir, failure);
-    cell.failure = failure;
-  } else if (details.failed) {
+  if (!details.failed) return undefined;
+  if (!details.counterexample) {
     cell.note = String(details.errorInstance ?? 'fast-check reported a failure without a counterexample');
     cell.failed = Math.max(cell.failed, 1);
+    return undefined;
   }
-  cell.ms = Date.now() - started;
-  return cell;
+  const input = details.counterexample[0];
+  // The error thrown carries the shrunk input's verdict. Anything else thrown is a crash inside
+  // a property: report it, never re-run it unguarded.
+  const fail: FailVerdict | undefined = details.errorInstance instanceof VerdictError ? details.errorInstance.verdict : undefined;
+  const message = fail?.message ?? `${prop.name} crashed: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`;
+  // The shrunk input is what is saved and replayed, so it is the one classified.
+  const conf = fail ? await confirm(impl, prop, input, fail) : undefined;
+  const path = details.counterexamplePath ?? '';
+  const failure: Regression & { file?: string } = {
+    oracle: impl.name,
+    property: prop.name,
+    message,
+    ...(conf ? { verdict: conf.kind } : {}),
+    ...(fail?.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
+    replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: seed, path, command: replayCommand(o, impl.name, prop.name, round === 0 ? path : undefined) },
+    input,
+    ...(fail?.expected ? { expected: plain(fail.expected) } : {}),
+    ...(fail?.actual ? { actual: plain(fail.actual) } : {}),
+    ...(conf?.kind === 'nondeterministic' ? { reruns: { failed: conf.failedRuns, runs: conf.runs, outcomes: conf.outcomes } } : {}),
+    cases: fail?.cases ?? [],
+    machine: machine(),
+    found: new Date().toISOString(),
+  };
+  if (o.regressionsDir) failure.file = saveRegression(o.regressionsDir, failure);
+  cell.failures.push(failure);
+  if (conf?.kind === 'nondeterministic') cell.nondeterministic++;
+  return failure;
 }
 
 function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): { shape: number[]; data: Array<number | string> } {
@@ -187,7 +241,7 @@ function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<
 
 /** Carries a failing verdict out of the predicate so the shrunk one need not be recomputed. */
 export class VerdictError extends Error {
-  constructor(readonly verdict: Verdict & { status: 'fail' }) {
+  constructor(readonly verdict: FailVerdict) {
     super(verdict.message);
   }
 }

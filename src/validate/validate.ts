@@ -2,6 +2,7 @@
  * Validating a user's implementation: every property that applies to its declared ops, against
  * the float64 reference and the laws of convolution. The library form of `convcheck validate`.
  */
+import type { KnownFinding } from '../../oracles/known.js';
 import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { runImplementation, type CellResult, type RunHooks } from '../runner/run.js';
@@ -17,6 +18,8 @@ export interface ValidateOptions {
   readonly regressionsDir?: string | null;
   /** How the printed replay command starts. */
   readonly replayBase?: string;
+  /** Known findings (built-in plus the user's; see knownRegistry): failures in them are counted apart. */
+  readonly known?: readonly KnownFinding[];
 }
 
 export interface Validation {
@@ -38,6 +41,7 @@ export async function validate(target: Adapter | Implementation, o: ValidateOpti
       regressionsDir: o.regressionsDir ?? null,
       ...(o.path !== undefined ? { path: o.path } : {}),
       replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',
+      ...(o.known ? { known: o.known } : {}),
     },
     impl,
     hooks,
