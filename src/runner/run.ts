@@ -166,6 +166,9 @@ async function searchRound(
   // 'search' counts cases; once a failure is found, shrinking re-checks candidates without
   // counting them, and a nondeterministic failure's candidate fails when any of its reruns does.
   let mode: 'search' | 'shrink' | 'shrink-any' = 'search';
+  // fast-check's time limit abandons the check in flight; it is waited for below, so that it
+  // never holds the oracle host while the next cell's first check waits behind it.
+  let inflight: Promise<unknown> | undefined;
   const isNew = (v: Verdict): v is FailVerdict => v.status === 'fail' && !knownFinding(impl.name, v.cases, registry) && !excluded.includes(regionKey(v.cases));
   const details = await fc.check(
     fc.asyncProperty(arb, async (input) => {
@@ -174,7 +177,9 @@ async function searchRound(
         if (isNew(v)) throw new VerdictError(v);
         return true;
       }
-      const v = await prop.check(impl, input);
+      const pending = prop.check(impl, input);
+      inflight = pending;
+      const v = await pending;
       cell.cases++;
       if (v.status !== 'fail') {
         if (v.status === 'pass') cell.passed++;
@@ -200,7 +205,13 @@ async function searchRound(
       ...(o.path ? { path: o.path } : { interruptAfterTimeLimit: Math.max(1, budgetMs), markInterruptAsFailure: false }),
     },
   );
+  await inflight?.catch(() => undefined);
   if (!details.failed) return undefined;
+  if (details.interrupted && details.numRuns === 0) {
+    // Not a failure: the budget ran out before one case was checked.
+    cell.note = `no case finished within the cell's ${budgetMs} ms`;
+    return undefined;
+  }
   if (!details.counterexample) {
     cell.note = String(details.errorInstance ?? 'fast-check reported a failure without a counterexample');
     cell.failed = Math.max(cell.failed, 1);
