@@ -63,6 +63,18 @@ describe('nondeterminism verdict (fake oracles in child processes)', () => {
     expect(wrong.failures[0]!.message).toMatch(/error/);
   });
 
+  it('a cell goes on searching after its first failure, with that failure\'s ops excluded', async () => {
+    const [cell] = await runSuite({ ...options('wrong', null), maxFailuresPerCell: 3, runs: 100 });
+    // 'wrong' is wrong in both its ops: one failure per op, and nothing more to find
+    expect(cell!.failures.map((f) => f.cases.map((c) => c.op).join())).toEqual(expect.arrayContaining(['Conv', 'ConvTranspose']));
+    expect(cell!.failures).toHaveLength(2);
+    expect(cell!.failure).toBe(cell!.failures[0]);
+    // the second was found with a derived seed: its replay command has no fast-check path
+    expect(cell!.failures[1]!.replay!.command).not.toContain('--path');
+    expect(cell!.failed).toBeGreaterThanOrEqual(2);
+    expect(failureReport(cell!).match(/^FAIL wrong · differential/gm)).toHaveLength(2);
+  }, 60_000);
+
   it('saved failures record their verdict and the machine; replay treats a nondeterministic one accordingly', async () => {
     const saved = JSON.parse(readFileSync(flaky.failures[0]!.file!, 'utf8')) as Record<string, unknown>;
     expect(saved['verdict']).toBe('nondeterministic');

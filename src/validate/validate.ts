@@ -20,6 +20,8 @@ export interface ValidateOptions {
   readonly replayBase?: string;
   /** Known findings (built-in plus the user's; see knownRegistry): failures in them are counted apart. */
   readonly known?: readonly KnownFinding[];
+  /** Distinct failures searched for per property (default 1). */
+  readonly maxFailuresPerCell?: number;
 }
 
 export interface Validation {
@@ -42,6 +44,8 @@ export async function validate(target: Adapter | Implementation, o: ValidateOpti
       ...(o.path !== undefined ? { path: o.path } : {}),
       replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',
       ...(o.known ? { known: o.known } : {}),
+      // A verdict on an adapter needs one failure per property; `run` searches on for more.
+      maxFailuresPerCell: o.maxFailuresPerCell ?? 1,
     },
     impl,
     hooks,
