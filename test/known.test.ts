@@ -13,7 +13,9 @@ import { KNOWN, KnownFileError, knownFinding, knownRegistry, parseKnown } from '
 import { compile } from '../oracles/known/expr.js';
 import { quantities } from '../oracles/known/quantities.js';
 import type { CaseJson } from '../src/case/case.js';
-import { machine, onednnEnabled, type Machine } from '../src/machine.js';
+import { machine, machineLine, onednnEnabled, type Machine } from '../src/machine.js';
+import { buildReport } from '../src/runner/report.js';
+import { escapeXmlAttr, renderJunit } from '../src/report/junit.js';
 import { validate } from '../src/validate/validate.js';
 import example from '../examples/onnx-conv-adapter.mjs';
 
@@ -120,6 +122,11 @@ describe('machine conditions', () => {
     expect(m.node).toBe(process.version);
     expect(m.cpu.length).toBeGreaterThan(0);
     expect(Array.isArray(m.isa)).toBe(true);
+    // every report records it
+    const cell = { oracle: 'reference', property: 'differential', status: 'ran' as const, cases: 1, passed: 1, failed: 0, known: 0, unsupported: 0, knownIds: new Set<string>(), failures: [], nondeterministic: 0, ms: 1 };
+    const r = buildReport('run', [cell], { seed: 1, shard: '1/1', startedAt: new Date() });
+    expect(r.machine).toEqual(m);
+    expect(renderJunit(r)).toContain(`<property name="machine" value="${escapeXmlAttr(machineLine(m))}"/>`);
   });
 });
 
