@@ -24,6 +24,8 @@ export { errorBound, compareTo } from '../properties/tolerance.js';
 export { adapterImplementation, checkAdapter, loadAdapter, type Adapter } from './validate/adapter.js';
 export { validate, type ValidateOptions, type Validation } from './validate/validate.js';
 export { translate, toPython, NotExpressible, type Translation } from './translate/index.js';
+export { KNOWN, knownRegistry, parseKnown, type KnownFinding } from '../oracles/known.js';
+export { machine, type Machine } from './machine.js';
 
 /** A failing verdict as an exception with the counterexample cases in its message. */
 export class PropertyFailure extends Error {}
