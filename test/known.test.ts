@@ -65,7 +65,8 @@ describe('derived quantities', () => {
 });
 
 describe('built-in findings on their minimal cases (docs/findings.md)', () => {
-  const cases: Array<[string, string, CaseJson, CaseJson]> = [
+  const eigen: Machine = { ...onednnOn, onednn: false };
+  const cases: Array<[string, string, CaseJson, CaseJson, Machine?]> = [
     ['ort', 'ort-conv-same-dilation', onnx('Conv', { auto_pad: 'SAME_UPPER', dilations: [2] }, [1, 1, 5], [1, 1, 2]), onnx('Conv', { auto_pad: 'SAME_UPPER' }, [1, 1, 5], [1, 1, 2])],
     ['ort', 'ort-convtranspose-negative-total-padding', onnx('ConvTranspose', { auto_pad: 'SAME_UPPER', strides: [3] }, [1, 1, 2], [1, 1, 1]), onnx('ConvTranspose', { auto_pad: 'SAME_UPPER', strides: [1] }, [1, 1, 2], [1, 1, 1])],
     ['ort', 'ort-convtranspose-output-padding-dilation', onnx('ConvTranspose', { dilations: [2], output_padding: [1] }, [1, 1, 3], [1, 1, 3]), onnx('ConvTranspose', { dilations: [2], strides: [2], output_padding: [1] }, [1, 1, 3], [1, 1, 3])],
@@ -81,14 +82,15 @@ describe('built-in findings on their minimal cases (docs/findings.md)', () => {
     ['tfjs-wasm', 'tfjs-wasm-conv3d-transpose', tf('conv3d_transpose', { output_shape: [1, 2, 1, 1, 1], strides: [1, 1, 1, 1, 1], padding: 'VALID' }, [1, 2, 1, 1, 1], [1, 1, 1, 1, 1]), tf('conv2d_transpose', { output_shape: [1, 2, 1, 1], strides: [1, 1], padding: 'VALID' }, [1, 2, 1, 1], [1, 1, 1, 1])],
     ['tfjs-node', 'tf-onednn-single-channel-backprop-input', tf('conv1d_transpose', { output_shape: [1, 4, 1], strides: 1, padding: 'VALID' }, [1, 3, 1], [2, 1, 1]), tf('conv1d_transpose', { output_shape: [1, 3, 1], strides: 1, padding: 'VALID' }, [1, 3, 1], [1, 1, 1])],
     ['tfjs-node', 'tf-onednn-empty-output', tf('conv2d', { strides: [1, 1, 1, 1], padding: 'VALID' }, [1, 1, 4, 1], [2, 1, 1, 1]), tf('conv2d', { strides: [1, 1, 1, 1], padding: 'VALID' }, [1, 2, 4, 1], [2, 1, 1, 1])],
+    ['tfjs-node', 'tf-eigen-conv3d-same-negative-pad', tf('conv3d', { strides: [1, 3, 1, 1, 1], padding: 'SAME' }, [1, 3, 1, 1, 1], [1, 1, 1, 1, 1]), tf('conv3d', { strides: [1, 3, 1, 1, 1], padding: 'SAME' }, [1, 3, 1, 1, 1], [3, 1, 1, 1, 1]), eigen],
     // docs/repros/tf_onednn_strided_one_window.py, case 1, and its two controls (batch 1; two input channels)
     ['tfjs-node', 'tf-onednn-strided-one-window', tf('conv2d', { strides: [1, 1, 2, 1], padding: 'SAME' }, [2, 2, 1, 1], [1, 2, 1, 1]), tf('conv2d', { strides: [1, 1, 2, 1], padding: 'SAME' }, [1, 2, 1, 1], [1, 2, 1, 1])],
     ['tfjs-node', 'tf-onednn-strided-one-window', tf('conv3d', { strides: [1, 1, 1, 2, 1], padding: 'SAME' }, [1, 1, 3, 1, 1], [1, 1, 2, 1, 2]), tf('conv2d', { strides: [1, 1, 2, 1], padding: 'SAME' }, [2, 2, 1, 2], [1, 2, 2, 1])],
   ];
-  for (const [oracle, id, inside, outside] of cases) {
+  for (const [oracle, id, inside, outside, m] of cases) {
     it(`${id}: the minimal case is in, a near case is out`, () => {
-      expect(ids(oracle, inside)).toContain(id);
-      expect(ids(oracle, outside)).not.toContain(id);
+      expect(ids(oracle, inside, m)).toContain(id);
+      expect(ids(oracle, outside, m)).not.toContain(id);
     });
   }
   it('every built-in finding is exercised above', () => {
