@@ -188,6 +188,14 @@ export class IsolatedOracle implements Oracle {
   }
 
   /**
+   * A fresh host for the next call: a failure that only shows after a warm-up, or that depends
+   * on what the process ran before, is told apart from one that any new process reproduces.
+   */
+  async restart(): Promise<void> {
+    await this.close();
+  }
+
+  /**
    * Asks the host to close and waits for its exit. A host that is already dying (its exit not yet
    * seen) is waited for too, so that an unclean end after the last answer is recorded.
    */

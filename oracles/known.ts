@@ -1,117 +1,196 @@
 /**
- * Known discrepancies: real departures of an oracle from its convention's spec, each found by
- * convcheck, checked by hand, and written up in docs/findings.md with a minimal case. A run
- * counts a failure that matches one as "known" and keeps searching for new ones; anything else
- * is new.
+ * Known discrepancies: real departures of an implementation from its convention's spec, each
+ * found by convcheck, checked by hand, and written up in docs/findings.md. A run counts a failure
+ * that matches one as "known" and keeps searching for new ones; anything else is new.
+ *
+ * They are data (oracles/known/*.json, schema/known.schema.json, docs/known-findings.md): the
+ * built-in registry here, and a user's own files through `--known FILE`, in the same format.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { CaseJson } from '../src/case/case.js';
-import { TFJS_KNOWN } from './tfjs/known.js';
+import { packageRoot } from '../src/root.js';
+import { machine as thisMachine, type Machine } from '../src/machine.js';
+import { compile, type Env } from './known/expr.js';
+import { AXES, quantities, SCALARS } from './known/quantities.js';
 
-export interface KnownFinding {
+export interface MachineCondition {
+  readonly onednn?: boolean;
+  readonly isaHas?: readonly string[];
+  readonly isaLacks?: readonly string[];
+  readonly cpu?: string;
+  readonly os?: string;
+  readonly libraries?: Readonly<Record<string, string>>;
+}
+
+type Predicate =
+  | { attr: string; equals?: unknown; in?: unknown[]; matches?: string; present?: boolean }
+  | { test: string }
+  | { anyAxis: string }
+  | { allAxes: string }
+  | { anyOf: Predicate[] }
+  | { not: Predicate };
+
+export interface KnownFindingData {
   readonly id: string;
   readonly oracles: readonly string[];
   readonly summary: string;
-  /** Upstream issue, where one exists. */
   readonly upstream?: string;
-  /** Whether a failing case falls in this finding's region. */
-  matches(c: CaseJson): boolean;
+  readonly note?: string;
+  readonly machine?: MachineCondition;
+  readonly region: { readonly framework?: string; readonly ops?: readonly string[]; readonly where?: readonly Predicate[] };
 }
 
-const list = (v: unknown): number[] => (Array.isArray(v) ? (v as number[]) : typeof v === 'number' ? [v] : []);
-const spatialKernel = (w: { shape: number[] } | undefined, first: number) => (w ? w.shape.slice(first) : []);
-const effK = (k: number[], d: number[]) => k.map((x, i) => (x - 1) * (d[i] ?? 1) + 1);
+export interface KnownFinding extends KnownFindingData {
+  /** Where it was loaded from (a built-in file or the user's). */
+  readonly source: string;
+  /** Whether a failing case falls in this finding's region. */
+  matches(c: CaseJson): boolean;
+  /** Whether it applies on this machine. */
+  appliesOn(m: Machine): boolean;
+}
 
-const BASE: readonly KnownFinding[] = [
-  {
-    id: 'ort-conv-same-dilation',
-    oracles: ['ort'],
-    summary: 'onnxruntime refuses Conv with auto_pad SAME_UPPER/SAME_LOWER and dilations > 1, which the ONNX spec defines',
-    matches: (c) => c.framework === 'onnx' && c.op === 'Conv' && /^SAME_/.test(String(c.attrs?.['auto_pad'] ?? '')) && list(c.attrs?.['dilations']).some((d) => d > 1),
-  },
-  {
-    id: 'ort-convtranspose-negative-total-padding',
-    oracles: ['ort'],
-    summary: 'onnxruntime clamps a negative total padding of ConvTranspose to 0 (auto_pad SAME_* with stride > kernel, or an output_shape above the natural size), changing size and placement',
-    matches: (c) => {
-      if (c.framework !== 'onnx' || c.op !== 'ConvTranspose') return false;
-      const x = c.inputs['X'];
-      if (!x) return false;
-      const r = x.shape.length - 2;
-      const s = list(c.attrs?.['strides']);
-      const d = list(c.attrs?.['dilations']);
-      const adj = list(c.attrs?.['output_padding']);
-      const k = effK(spatialKernel(c.inputs['W'], 2), d);
-      const natural = x.shape.slice(2).map((L, i) => (L - 1) * (s[i] ?? 1) + k[i]! + (adj[i] ?? 0));
-      const target = list(c.attrs?.['output_shape']);
-      const same = /^SAME_/.test(String(c.attrs?.['auto_pad'] ?? ''));
-      return Array.from({ length: r }, (_, i) => target[i] ?? (same ? x.shape[i + 2]! * (s[i] ?? 1) : undefined)).some((t, i) => t !== undefined && t > natural[i]!);
-    },
-  },
-  {
-    id: 'ort-convtranspose-output-padding-dilation',
-    oracles: ['ort'],
-    summary: 'onnxruntime refuses ConvTranspose output_padding >= stride even when it is below the dilation (its own attribute check allows max(stride, dilation))',
-    matches: (c) => {
-      if (c.framework !== 'onnx' || c.op !== 'ConvTranspose') return false;
-      const s = list(c.attrs?.['strides']);
-      return list(c.attrs?.['output_padding']).some((p, i) => p >= (s[i] ?? 1));
-    },
-  },
-  {
-    id: 'tf-onednn-single-channel-backprop-input',
-    oracles: ['tfjs-node'],
-    summary:
-      'TensorFlow 2.21 with oneDNN (the default CPU build) computes Conv2DBackpropInput / Conv3DBackpropInputV2 wrongly when input and output have one channel: only the first kernel tap is used',
-    matches: (c) => {
-      if (c.framework !== 'tf' || !c.op.endsWith('_transpose')) return false;
-      const f = c.inputs['filters'];
-      if (!f) return false;
-      const r = f.shape.length - 2;
-      return f.shape[r] === 1 && f.shape[r + 1] === 1 && f.shape.slice(0, r).some((k) => k > 1);
-    },
-  },
-  {
-    id: 'tfjs-depthwise-nchw',
-    oracles: ['tfjs-cpu', 'tfjs-wasm', 'tfjs-node'],
-    summary:
-      "tf.depthwiseConv2d accepts dataFormat 'NCHW', but the cpu and wasm kernels compute as if it were NHWC (wrong shape and values; wasm can fault with 'memory access out of bounds'), and tfjs-node fails with 'Invalid TF_Status: 3'",
-    matches: (c) => c.framework === 'tf' && c.op === 'depthwise_conv2d' && c.attrs?.['data_format'] === 'NCHW',
-  },
-  {
-    id: 'tfjs-conv3d-same-negative-pad',
-    oracles: ['tfjs-cpu', 'tfjs-wasm'],
-    summary:
-      "tf.conv3d and tf.conv3dTranspose with 'same' padding and a stride larger than the (dilated) kernel do not clamp the negative total padding to 0: the window is shifted by one element (conv2d and conv2dTranspose are right; tfjs-node is right)",
-    matches: (c) => {
-      if (c.framework !== 'tf' || (c.op !== 'conv3d' && c.op !== 'conv3d_transpose') || (c.attrs?.['padding'] ?? 'SAME') !== 'SAME') return false;
-      const f = c.inputs['filters'];
-      const x = c.inputs['input'];
-      if (!f || !x) return false;
-      const cFirst = c.attrs?.['data_format'] === 'NCDHW';
-      const sp = (shape: readonly number[]) => (cFirst ? shape.slice(2) : shape.slice(1, 4));
-      const full = (v: unknown) => {
-        const l = list(v);
-        if (l.length === 5) return cFirst ? l.slice(2) : l.slice(1, 4);
-        return l.length === 1 ? [l[0]!, l[0]!, l[0]!] : l.length === 3 ? l : [1, 1, 1];
-      };
-      const s = full(c.attrs?.['strides']);
-      const k = effK(f.shape.slice(0, 3), full(c.attrs?.['dilations']));
-      // The forward conv's SAME total padding, before clamping: (out - 1)·s + k - in.
-      const [inSp, outSp] = c.op === 'conv3d' ? [sp(x.shape), sp(x.shape).map((L, i) => Math.ceil(L / s[i]!))] : [sp(list(c.attrs?.['output_shape'])), sp(x.shape)];
-      return inSp.some((L, i) => (outSp[i]! - 1) * s[i]! + k[i]! - L < 0);
-    },
-  },
-  {
-    id: 'ort-negative-pads-accepted',
-    oracles: ['ort'],
-    summary: 'onnxruntime accepts negative pads (the spec: "it can take any value greater than or equal to 0") and crops instead of refusing',
-    matches: (c) => c.framework === 'onnx' && list(c.attrs?.['pads']).some((p) => p < 0),
-  },
-];
+export class KnownFileError extends Error {}
 
-/** Every known finding: the ones above and the TensorFlow.js ones in oracles/tfjs/known.ts. */
-export const KNOWN: readonly KnownFinding[] = [...BASE, ...TFJS_KNOWN];
+const SCALAR_NAMES = new Set<string>(SCALARS);
+const AXIS_NAMES = new Set<string>([...SCALARS, ...AXES]);
 
-export function knownFinding(oracle: string, cases: readonly CaseJson[]): KnownFinding | undefined {
-  return KNOWN.find((k) => k.oracles.includes(oracle) && cases.some((c) => k.matches(c)));
+function compilePredicate(p: Predicate, where: string): (c: CaseJson) => boolean {
+  const expr = (src: string, names: ReadonlySet<string>) => {
+    try {
+      return compile(src, names);
+    } catch (e) {
+      throw new KnownFileError(`${where}: ${JSON.stringify(src)}: ${(e as Error).message}`);
+    }
+  };
+  if ('attr' in p) {
+    const re = p.matches !== undefined ? regex(p.matches, where) : undefined;
+    return (c) => {
+      const v = c.attrs?.[p.attr];
+      if (p.present !== undefined && (v !== undefined) !== p.present) return false;
+      if ('equals' in p && JSON.stringify(v) !== JSON.stringify(p.equals)) return false;
+      if (p.in && !p.in.some((x) => JSON.stringify(x) === JSON.stringify(v))) return false;
+      if (re && !re.test(v === undefined ? '' : String(v))) return false;
+      return true;
+    };
+  }
+  if ('test' in p) {
+    const f = expr(p.test, SCALAR_NAMES);
+    return (c) => {
+      const q = quantities(c);
+      return !!q && f(q.scalars) === true;
+    };
+  }
+  if ('anyAxis' in p || 'allAxes' in p) {
+    const any = 'anyAxis' in p;
+    const f = expr(any ? p.anyAxis : (p as { allAxes: string }).allAxes, AXIS_NAMES);
+    return (c) => {
+      const q = quantities(c);
+      if (!q) return false;
+      const envs: Env[] = q.axes.map((a) => ({ ...q.scalars, ...a }));
+      return any ? envs.some((e) => f(e) === true) : envs.length > 0 && envs.every((e) => f(e) === true);
+    };
+  }
+  if ('anyOf' in p) {
+    const fs = p.anyOf.map((x) => compilePredicate(x, where));
+    return (c) => fs.some((f) => f(c));
+  }
+  const f = compilePredicate(p.not, where);
+  return (c) => !f(c);
+}
+
+function regex(src: string, where: string): RegExp {
+  try {
+    return new RegExp(src);
+  } catch (e) {
+    throw new KnownFileError(`${where}: bad regular expression ${JSON.stringify(src)}: ${(e as Error).message}`);
+  }
+}
+
+function machineTest(m: MachineCondition | undefined, where: string): (x: Machine) => boolean {
+  if (!m) return () => true;
+  const cpu = m.cpu !== undefined ? regex(m.cpu, where) : undefined;
+  const os = m.os !== undefined ? regex(m.os, where) : undefined;
+  return (x) =>
+    (m.onednn === undefined || m.onednn === x.onednn) &&
+    (m.isaHas ?? []).every((f) => x.isa.includes(f)) &&
+    !(m.isaLacks ?? []).some((f) => x.isa.includes(f)) &&
+    (!cpu || cpu.test(x.cpu)) &&
+    (!os || os.test(x.os)) &&
+    Object.entries(m.libraries ?? {}).every(([lib, prefix]) => (x.libraries[lib] ?? '').startsWith(prefix));
+}
+
+let validator: ((v: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
+
+function validateFile(v: unknown, source: string): void {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'known.schema.json'), 'utf8')) as object;
+    validator = new Ajv2020({ allErrors: false, strict: false }).compile(schema);
+  }
+  if (!validator(v)) {
+    const e = validator.errors?.[0];
+    throw new KnownFileError(`${source}: not a known-findings file (schema/known.schema.json): ${e ? `${e.instancePath || '/'} ${e.message ?? ''}` : 'invalid'}`);
+  }
+}
+
+/** Parses one known-findings document; `source` names it in errors. */
+export function parseKnown(text: string, source: string): KnownFinding[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new KnownFileError(`${source}: not JSON: ${(e as Error).message}`);
+  }
+  validateFile(v, source);
+  return (v as { findings: KnownFindingData[] }).findings.map((d) => {
+    const where = `${source}: ${d.id}`;
+    const preds = (d.region.where ?? []).map((p) => compilePredicate(p, where));
+    const onMachine = machineTest(d.machine, where);
+    return {
+      ...d,
+      source,
+      matches: (c: CaseJson) =>
+        (d.region.framework === undefined || c.framework === d.region.framework) && (d.region.ops === undefined || d.region.ops.includes(c.op)) && preds.every((p) => p(c)),
+      appliesOn: onMachine,
+    };
+  });
+}
+
+export function loadKnownFile(path: string): KnownFinding[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new KnownFileError(`cannot read known-findings file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseKnown(text, path);
+}
+
+function builtin(): KnownFinding[] {
+  const dir = join(packageRoot(), 'oracles', 'known');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => loadKnownFile(join(dir, f)));
+}
+
+/** Every built-in known finding (oracles/known/*.json). */
+export const KNOWN: readonly KnownFinding[] = builtin();
+
+/** The built-in findings plus those in the user's files; ids must stay unique. */
+export function knownRegistry(files: readonly string[] = []): readonly KnownFinding[] {
+  const all = [...KNOWN, ...files.flatMap(loadKnownFile)];
+  const seen = new Map<string, string>();
+  for (const k of all) {
+    const first = seen.get(k.id);
+    if (first !== undefined) throw new KnownFileError(`${k.source}: known finding id ${JSON.stringify(k.id)} is already defined in ${first}`);
+    seen.set(k.id, k.source);
+  }
+  return all;
+}
+
+/** The first finding of this implementation, applying on this machine, whose region holds a case. */
+export function knownFinding(oracle: string, cases: readonly CaseJson[], registry: readonly KnownFinding[] = KNOWN, m: Machine = thisMachine()): KnownFinding | undefined {
+  return registry.find((k) => k.oracles.includes(oracle) && k.appliesOn(m) && cases.some((c) => k.matches(c)));
 }

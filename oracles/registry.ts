@@ -44,6 +44,8 @@ export const ORACLES: Readonly<Record<string, OracleEntry>> = {
 export const TEST_ORACLES: Readonly<Record<string, OracleEntry>> = {
   'browser-faulty': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, browser: true, module: './browser/backend.js', options: { kind: 'tfjs-webgl', testHooks: true }, description: 'tfjs-webgl whose page hangs or crashes on demand (tests)' },
   faulty: { ops: [['onnx', 'Conv']], float64: false, module: './testing/faulty.js', options: {}, description: 'answers, throws, hangs or dies on demand (tests)' },
+  flaky: { ops: [['onnx', 'Conv']], float64: false, module: './testing/unsteady.js', options: { mode: 'flaky' }, description: 'every other call answers garbage (nondeterminism tests)' },
+  wrong: { ops: [['onnx', 'Conv'], ['onnx', 'ConvTranspose']], float64: false, module: './testing/unsteady.js', options: { mode: 'wrong' }, description: 'always off by one in the first element (nondeterminism tests)' },
 };
 
 export function oracleEntry(name: string): OracleEntry | undefined {

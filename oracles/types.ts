@@ -81,4 +81,6 @@ export interface Oracle {
   readonly name: string;
   run(call: OracleCall): Promise<OracleResult>;
   close(): Promise<void>;
+  /** Ends the current host, so that the next call runs in a fresh one (same runtime, new process). */
+  restart?(): Promise<void>;
 }

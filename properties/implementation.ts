@@ -26,6 +26,8 @@ export interface Implementation {
    */
   readonly precision?: ProfileName;
   run(call: OracleCall): Promise<OracleResult>;
+  /** Starts over in a fresh process, where there is one: a failure is re-checked there too. */
+  restart?(): Promise<void>;
 }
 
 export function supportsOp(impl: Implementation, fw: Framework, op: string): boolean {
@@ -53,5 +55,5 @@ export function runReference(call: OracleCall): OracleResult {
 }
 
 export function oracleImpl(oracle: Oracle, ops: readonly OpRef[], float64: boolean, avoid?: Implementation['avoid']): Implementation {
-  return { name: oracle.name, ops, float64, ...(avoid ? { avoid } : {}), run: (call) => oracle.run(call) };
+  return { name: oracle.name, ops, float64, ...(avoid ? { avoid } : {}), run: (call) => oracle.run(call), ...(oracle.restart ? { restart: () => oracle.restart!() } : {}) };
 }

@@ -8,6 +8,7 @@ import { differentialProperty, impulseProperty } from './differential.js';
 import { equivalenceProperty } from './equivalence.js';
 import type { Property } from './property.js';
 import { validityProperty } from './validity.js';
+import { repeatableProperty, zeroInputProperty } from './repeatability.js';
 import { batchProperty, dilationProperty, groupsProperty, strideProperty } from './structure.js';
 
 export const PROPERTIES: readonly Property<never>[] = [
@@ -22,6 +23,8 @@ export const PROPERTIES: readonly Property<never>[] = [
   groupsProperty,
   equivalenceProperty,
   validityProperty,
+  zeroInputProperty,
+  repeatableProperty,
 ] as unknown as Property<never>[];
 
 export type { Property, Verdict } from './property.js';

@@ -38,6 +38,8 @@ export type { CellResult } from './runner/run.js';
 export function defineAdapter<const A extends Adapter>(adapter: A): A {
   return adapter;
 }
+export { KNOWN, knownRegistry, parseKnown, type KnownFinding } from '../oracles/known.js';
+export { machine, type Machine } from './machine.js';
 
 /** A failing verdict as an exception with the counterexample cases in its message. */
 export class PropertyFailure extends Error {}

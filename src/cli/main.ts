@@ -13,6 +13,7 @@ import { DEFAULT_MAX_ELEMENTS, setMaxElements } from '../core/shapes.js';
 import { WriteError } from '../case/io.js';
 import { runCommand, UsageError, type RunArgs } from './run.js';
 import { replayCommand } from './replay.js';
+import { collect } from './known.js';
 import { validateCommand, type ValidateArgs } from './validate.js';
 import { conformanceCommand, type ConformanceArgs } from '../conformance/run.js';
 import { translateCommand, type TranslateArgs } from './translate.js';
@@ -79,6 +80,7 @@ sizeOptions(program
   .option('--report <formats>', 'also write the run as json, junit and/or html, comma-separated (with --out)')
   .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .option('--strict', 'accepting a call the convention rejects is a failure (default: counted as lenient)')
+  .option('--known <file>', 'also treat the findings in this file as known (repeatable; schema/known.schema.json)', collect)
   // A long-running campaign: rounds of the suite around the same runner (src/runner/campaign.ts).
   .option('--campaign', 'keep searching after findings, round after round, until --time-budget (e.g. 8h) is spent')
   .option('--until-new <n>', 'campaign: stop after n distinct new findings')
@@ -90,11 +92,12 @@ sizeOptions(program
 
 program
   .command('replay')
-  .description('re-check saved failures (no search); exit 1 if one fails outside a known finding')
+  .description('re-check saved failures (no search); exit 1 if one fails outside a known finding, 2 if a file is not a regression')
   .argument('[paths...]', 'regression files or directories', ['regressions'])
   .addOption(maxElementsOption())
-  .action(async (paths: string[]) => {
-    process.exitCode = await replayCommand(paths);
+  .option('--known <file>', 'also treat the findings in this file as known (repeatable)', collect)
+  .action(async (paths: string[], a: { known?: string[] }) => {
+    process.exitCode = await replayCommand(paths, a);
   });
 
 sizeOptions(program
@@ -114,6 +117,7 @@ sizeOptions(program
   .option('--precision <profile>', 'judge under a precision profile (fp32, tf32, fp16, bf16, fp16-acc16), or auto: the tightest one met')
   .option('--report <formats>', 'json, junit and/or html, comma-separated (with --out)')
   .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
+  .option('--known <file>', "findings to treat as known, e.g. your adapter's own (repeatable; schema/known.schema.json)", collect)
   .action(async (a: ValidateArgs) => {
     process.exitCode = await validateCommand(a);
   });

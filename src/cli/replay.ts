@@ -1,21 +1,44 @@
 /**
- * `convcheck replay [paths...]`.
+ * `convcheck replay [paths...] [--known FILE...]`.
  */
 import { existsSync } from 'node:fs';
-import { replayAll, replayVerdict } from '../runner/replay.js';
+import { replayAll, replayVerdict, type ReplayResult } from '../runner/replay.js';
+import { loadKnownOption } from './known.js';
 import { UsageError } from './run.js';
 import { escapeControls } from '../core/errors.js';
 
-export async function replayCommand(paths: string[]): Promise<number> {
+function tag(r: ReplayResult, v: ReturnType<typeof replayVerdict>): string {
+  const runs = r.failedRuns ? ` (failed ${r.failedRuns.failed} of ${r.failedRuns.runs} runs)` : '';
+  switch (v) {
+    case 'ok':
+      return r.outcome === 'fails' ? `known ${r.known}${runs}` : 'passes';
+    case 'new-failure':
+      return `FAILS (not a known finding)${runs}`;
+    case 'known-fixed':
+      return `passes now: known finding ${r.regression?.known} may be fixed (or not on this machine)`;
+    case 'inconclusive':
+      return `passed ${r.failedRuns?.runs ?? 1} runs: nondeterministic, not shown fixed`;
+    case 'bad':
+      return 'BAD FILE';
+    case 'skipped':
+      return `skipped (${r.outcome})`;
+  }
+}
+
+/** Exit 1 if a regression fails outside the known findings; else 2 if a file is bad; else 0. */
+export async function replayCommand(paths: string[], a: { known?: string[] } = {}): Promise<number> {
   for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or directory: ${p}`);
-  const results = await replayAll(paths);
+  const registry = loadKnownOption(a.known);
+  const results = await replayAll(paths, registry);
   let bad = 0;
+  let broken = 0;
   for (const r of results) {
     const v = replayVerdict(r);
     if (v === 'new-failure') bad++;
-    const tag = { ok: r.outcome === 'fails' ? `known ${r.known}` : 'passes', 'new-failure': 'FAILS (not a known finding)', 'known-fixed': `passes now: known finding ${r.regression.known} may be fixed`, skipped: `skipped (${r.outcome})` }[v];
-    process.stdout.write(escapeControls(`${tag.padEnd(44)} ${r.file}${v === 'new-failure' ? `\n    ${r.message}` : ''}`) + '\n');
+    if (v === 'bad') broken++;
+    const detail = v === 'new-failure' || v === 'bad' ? `\n    ${r.message}` : '';
+    process.stdout.write(escapeControls(`${tag(r, v).padEnd(44)} ${r.file}${detail}`) + '\n');
   }
-  process.stdout.write(`${results.length} regressions replayed, ${bad} failing outside known findings\n`);
-  return bad > 0 ? 1 : 0;
+  process.stdout.write(`${results.length} regressions replayed, ${bad} failing outside known findings${broken ? `, ${broken} bad file(s)` : ''}\n`);
+  return bad > 0 ? 1 : broken > 0 ? 2 : 0;
 }

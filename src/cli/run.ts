@@ -22,6 +22,8 @@ export function precisionOption(s: string | undefined): PrecisionMode | undefine
     throw new UsageError((e as Error).message);
   }
 }
+import { machineLine } from '../machine.js';
+import { loadKnownOption } from './known.js';
 
 export interface RunArgs {
   oracles?: string;
@@ -40,6 +42,7 @@ export interface RunArgs {
   maxChannels?: string;
   maxKernel?: string;
   precision?: string;
+  known?: string[];
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -100,6 +103,7 @@ export function runOptions(a: RunArgs): RunOptions {
     ...(a.strict ? { strict: true } : {}),
     sizes: sizeArgs(a),
     ...(a.precision !== undefined ? { precision: precisionOption(a.precision)! } : {}),
+    known: loadKnownOption(a.known),
   };
 }
 
@@ -124,7 +128,8 @@ export async function runCommand(a: RunArgs): Promise<number> {
   const err = process.stderr;
   err.write(
     `convcheck run: seed ${o.seed}${o.shard.count > 1 ? `, shard ${o.shard.index}/${o.shard.count}` : ''}, oracles ${o.oracles.join(',')}, ` +
-      `${o.properties.length} properties, up to ${o.runs} runs each, budget ${(o.timeBudgetMs / 1000).toFixed(0)}s\n`,
+      `${o.properties.length} properties, up to ${o.runs} runs each, budget ${(o.timeBudgetMs / 1000).toFixed(0)}s\n` +
+      `machine: ${machineLine()}\n`,
   );
   const tty = Boolean(err.isTTY);
   const bar = tty ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} cells | {cell}', stream: err, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
@@ -152,10 +157,11 @@ export async function runCommand(a: RunArgs): Promise<number> {
   if (lenient) out.write('\n' + lenient + '\n');
   const failed = cells.filter((c) => c.failed > 0);
   for (const c of failed) out.write('\n' + failureReport(c) + '\n');
+  const nondeterministic = cells.reduce((s, c) => s + c.nondeterministic, 0);
   const unavailable = [...new Set(cells.filter((c) => c.status === 'unavailable').map((c) => c.oracle))];
   const total = cells.reduce((s, c) => s + c.cases, 0);
   out.write(
-    `\n${total} cases, ${failed.length} new failure(s), ${cells.reduce((s, c) => s + c.known, 0)} in known findings` +
+    `\n${total} cases, ${failed.length} cell(s) with new failures (${nondeterministic} nondeterministic), ${cells.reduce((s, c) => s + c.known, 0)} in known findings` +
       `${unavailable.length ? `, UNAVAILABLE: ${unavailable.join(', ')}` : ''}; seed ${o.seed}\n`,
   );
   out.write('\n' + precisionReport(cells) + '\n');

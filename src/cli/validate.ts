@@ -13,6 +13,7 @@ import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
 import { parseDuration, precisionOption, reportFormats, sizeArgs, UsageError } from './run.js';
 import { overallPrecision, precisionReport } from '../runner/precision.js';
+import { loadKnownOption } from './known.js';
 import type { Regression } from '../runner/regressions.js';
 import { formatFailure } from '../testing/format.js';
 import { escapeControls } from '../core/errors.js';
@@ -36,6 +37,7 @@ export interface ValidateArgs {
   maxChannels?: string;
   maxKernel?: string;
   precision?: string;
+  known?: string[];
 }
 
 function printFailure(f: Regression): void {
@@ -98,6 +100,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
         replayBase,
         sizes: sizeArgs(a),
         ...(precision ? { precision } : {}),
+        known: loadKnownOption(a.known),
       },
       {
         onImplementation: (d) => {

@@ -5,6 +5,7 @@
  * with a Copy button, and the replay command. Inline CSS and JS only: the page loads nothing.
  */
 import type { CaseJson } from '../case/case.js';
+import { machineLine } from '../machine.js';
 import type { CellReport, RunReport } from '../runner/report.js';
 import type { Regression } from '../runner/regressions.js';
 import { CLIENT_JS, CSS } from './client.js';
@@ -126,6 +127,7 @@ function header(r: RunReport): string {
     ...(r.precision ? [['precision', `<code>${h(r.precision.mode)}</code>${r.precision.meets ? `: <b>meets ${h(r.precision.meets)}</b>` : ''}`] as [string, string]] : []),
     ['started', `<time datetime="${h(r.startedAt)}">${h(formatDate(r.startedAt))}</time>, took ${h(formatDuration(r.durationMs))}`],
   );
+  if (r.machine) meta.push(['machine', h(machineLine(r.machine))]);
   const total = (n: number | string, label: string, cls = '') => `<div class="total${cls ? ` ${cls}` : ''}"><b>${h(String(n))}</b><span>${h(label)}</span></div>`;
   return `<header class="top">
   <div class="title"><h1>convcheck <span class="sub">${h(r.command)}${impl ? ` · ${h(impl.name)}` : ''}</span></h1>

@@ -9,7 +9,7 @@ import type { RunReport } from '../runner/report.js';
 
 const KEY_ORDER = [
   // report
-  'tool', 'command', 'commandLine', 'implementation', 'shards', 'seed', 'shard', 'startedAt', 'durationMs', 'precision', 'totals', 'knownFindings', 'cells',
+  'tool', 'command', 'commandLine', 'implementation', 'shards', 'seed', 'shard', 'startedAt', 'durationMs', 'machine', 'precision', 'totals', 'knownFindings', 'cells',
   // implementation
   'name', 'path', 'framework', 'ops',
   // cell

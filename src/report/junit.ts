@@ -4,6 +4,7 @@
  * shrunk counterexample and its replay command; an unavailable or not-applicable cell is
  * <skipped/>; failures inside a known finding pass, and say so in <system-out>.
  */
+import { machineLine } from '../machine.js';
 import type { CellReport, RunReport } from '../runner/report.js';
 import type { Regression } from '../runner/regressions.js';
 
@@ -163,6 +164,7 @@ export function renderJunit(r: RunReport): string {
       ['lenient', cells.reduce((s, c) => s + c.lenient, 0)],
     ];
     if (r.precision) props.push(['precision', r.precision.mode], ...(r.precision.meets ? [['precision.meets', r.precision.meets] as [string, string]] : []));
+    if (r.machine) props.push(['machine', machineLine(r.machine)], ['machine.isa', r.machine.isa.join(' ')], ['machine.onednn', String(r.machine.onednn)]);
     if (r.implementation) {
       props.push(['implementation', r.implementation.name], ['implementation.path', r.implementation.path], ['framework', r.implementation.framework]);
     }

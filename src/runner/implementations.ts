@@ -2,7 +2,7 @@
  * Implementations by name: the reference, or an oracle run out of process.
  */
 import { IsolatedOracle } from '../../oracles/isolated.js';
-import { ORACLES } from '../../oracles/registry.js';
+import { ORACLES, oracleEntry } from '../../oracles/registry.js';
 import { oracleImpl, referenceImpl, type Implementation, type OpRef } from '../../properties/implementation.js';
 import type { Framework } from '../conventions/index.js';
 import { GENERATORS } from '../generators/cases.js';
@@ -27,7 +27,7 @@ export function withInstallHint(err: string): string {
 
 export async function openImplementation(name: string, timeoutMs = 30_000): Promise<Opened> {
   if (name === 'reference') return { impl: referenceImpl(ALL_OPS), close: async () => {} };
-  const entry = ORACLES[name];
+  const entry = oracleEntry(name); // test-only backends with CONVCHECK_TEST_ORACLES=1
   if (!entry) throw new Error(`unknown oracle ${JSON.stringify(name)} (known: reference, ${Object.keys(ORACLES).join(', ')})`);
   const oracle = new IsolatedOracle(name, { timeoutMs });
   const err = await oracle.start();

@@ -6,6 +6,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaseJson } from '../case/case.js';
 import { writeFileAtomic } from '../case/io.js';
+import type { Machine } from '../machine.js';
+import type { Outcome } from './confirm.js';
 import { hashText } from './seeds.js';
 
 export interface Regression {
@@ -13,8 +15,17 @@ export interface Regression {
   readonly property: string;
   readonly message: string;
   readonly ratio?: number;
-  /** Known finding id (oracles/known.ts), if the failure is one. */
+  /** Known finding id (oracles/known/*.json), if the failure is one. */
   readonly known?: string;
+  /**
+   * How the failure behaved when re-checked (src/runner/confirm.ts): the same every time, or
+   * not. A nondeterministic one is replayed several times and may pass: that proves nothing.
+   */
+  readonly verdict?: 'reproducible' | 'nondeterministic';
+  /** A nondeterministic failure's re-checks: how many failed, and what each answered. */
+  readonly reruns?: { readonly failed: number; readonly runs: number; readonly outcomes: readonly Outcome[] };
+  /** The machine it was found on (src/machine.ts). */
+  readonly machine?: Machine;
   /** How to get here again by search: the run seed, shard, and fast-check's cell seed and path. */
   readonly replay?: { readonly runSeed: number; readonly shard: string; readonly cellSeed: number; readonly path: string; readonly command: string };
   /** The property's input (cases and extra draws): replaying checks exactly this. */
@@ -49,10 +60,24 @@ export function listRegressions(paths: readonly string[]): string[] {
   return out;
 }
 
+export class BadRegressionError extends Error {}
+
+/** Reads one regression; a truncated, garbage or unreadable file is a BadRegressionError naming it. */
 export function loadRegression(path: string): Regression {
-  const r = JSON.parse(readFileSync(path, 'utf8')) as Regression;
-  if (typeof r.oracle !== 'string' || typeof r.property !== 'string' || r.input === undefined) {
-    throw new Error(`${path}: not a convcheck regression (needs oracle, property, input)`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BadRegressionError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let r: Regression;
+  try {
+    r = JSON.parse(text) as Regression;
+  } catch (e) {
+    throw new BadRegressionError(`${path}: not JSON (truncated or corrupt?): ${(e as Error).message}`);
+  }
+  if (r === null || typeof r !== 'object' || typeof r.oracle !== 'string' || typeof r.property !== 'string' || r.input === undefined || !Array.isArray(r.cases)) {
+    throw new BadRegressionError(`${path}: not a convcheck regression (needs oracle, property, input, cases)`);
   }
   return r;
 }

@@ -2,7 +2,8 @@
  * The machine-readable record of a run or a validation: what `--report json` writes, and what
  * the junit and html renderers read.
  */
-import { KNOWN } from '../../oracles/known.js';
+import { KNOWN, type KnownFinding } from '../../oracles/known.js';
+import { machine, type Machine } from '../machine.js';
 import type { CellResult } from './run.js';
 import type { Regression } from './regressions.js';
 import type { CaseJson } from '../case/case.js';
@@ -28,6 +29,9 @@ export interface CellReport {
   readonly moreFailures?: readonly Regression[];
   /** error / bound (median, max) per profile judged, and with --precision auto the tightest met. */
   readonly precision?: CellPrecision;
+  /** Every distinct failure of the cell (the first is `failure`). */
+  readonly failures?: readonly Regression[];
+  readonly nondeterministic?: number;
 }
 
 export interface RunReport {
@@ -43,9 +47,11 @@ export interface RunReport {
   readonly shards?: readonly string[];
   readonly startedAt: string;
   readonly durationMs: number;
+  /** Where the verdicts were reached: CPU, ISA flags, OS, Node, library versions, oneDNN. */
+  readonly machine?: Machine;
   readonly cells: readonly CellReport[];
   readonly knownFindings: ReadonlyArray<{ readonly id: string; readonly summary: string; readonly upstream?: string }>;
-  readonly totals: { readonly cases: number; readonly failed: number; readonly known: number; readonly unsupported: number; readonly lenient: number };
+  readonly totals: { readonly cases: number; readonly failed: number; readonly known: number; readonly unsupported: number; readonly lenient: number; readonly nondeterministic: number };
   /** --precision: the mode, and with auto the tightest profile every cell met ('none' if none). */
   readonly precision?: { readonly mode: string; readonly meets?: string };
 }
@@ -53,7 +59,7 @@ export interface RunReport {
 export function buildReport(
   command: RunReport['command'],
   cells: readonly CellResult[],
-  meta: { seed: number; shard: string; startedAt: Date; implementation?: RunReport['implementation']; commandLine?: string },
+  meta: { seed: number; shard: string; startedAt: Date; implementation?: RunReport['implementation']; commandLine?: string; known?: readonly KnownFinding[] },
 ): RunReport {
   const ids = new Set(cells.flatMap((c) => [...c.knownIds]));
   return {
@@ -65,6 +71,7 @@ export function buildReport(
     shard: meta.shard,
     startedAt: meta.startedAt.toISOString(),
     durationMs: Date.now() - meta.startedAt.getTime(),
+    machine: machine(),
     cells: cells.map((c) => ({
       oracle: c.oracle,
       property: c.property,
@@ -81,18 +88,21 @@ export function buildReport(
       ...(c.note ? { note: c.note } : {}),
       ...(c.failure ? { failure: c.failure } : {}),
       ...(c.precision ? { precision: c.precision } : {}),
+      ...(c.failures.length > 1 ? { failures: c.failures } : {}),
+      ...(c.nondeterministic ? { nondeterministic: c.nondeterministic } : {}),
     })),
-    knownFindings: KNOWN.filter((k) => ids.has(k.id)).map((k) => ({ id: k.id, summary: k.summary, ...(k.upstream ? { upstream: k.upstream } : {}) })),
+    knownFindings: (meta.known ?? KNOWN).filter((k) => ids.has(k.id)).map((k) => ({ id: k.id, summary: k.summary, ...(k.upstream ? { upstream: k.upstream } : {}) })),
     ...precisionSummary(cells),
     totals: totalsOf(cells),
   };
 }
 
-/** Cases, failed cells, known, unsupported and lenient over all cells. */
-export function totalsOf(cells: ReadonlyArray<Pick<CellReport, 'cases' | 'failed' | 'known' | 'unsupported' | 'lenient'>>): RunReport['totals'] {
+/** Cases, failed cells, nondeterministic failures, known, unsupported and lenient over all cells. */
+export function totalsOf(cells: ReadonlyArray<Pick<CellReport, 'cases' | 'failed' | 'known' | 'unsupported' | 'lenient' | 'nondeterministic'>>): RunReport['totals'] {
   return {
     cases: cells.reduce((s, c) => s + c.cases, 0),
     failed: cells.filter((c) => c.failed > 0).length,
+    nondeterministic: cells.reduce((s, c) => s + (c.nondeterministic ?? 0), 0),
     known: cells.reduce((s, c) => s + c.known, 0),
     unsupported: cells.reduce((s, c) => s + c.unsupported, 0),
     lenient: cells.reduce((s, c) => s + c.lenient, 0),

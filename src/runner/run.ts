@@ -5,7 +5,7 @@
  * search goes on for new ones.
  */
 import fc from 'fast-check';
-import { knownFinding } from '../../oracles/known.js';
+import { KNOWN, knownFinding, type KnownFinding } from '../../oracles/known.js';
 import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import type { Property, Verdict } from '../../properties/property.js';
@@ -14,10 +14,12 @@ import type { CaseJson } from '../case/case.js';
 import { describeThrown } from '../../oracles/types.js';
 import { logVerdict, remembering, summarize, withPrecision, type CellPrecision, type PrecisionMode, type RatioLog } from './precision.js';
 import { PROFILE_NAMES } from '../../properties/precision/profiles.js';
+import { sizeFlags, type SizeOptions } from '../generators/sizes.js';
+import { machine } from '../machine.js';
+import { checkAny, confirm, type FailVerdict } from './confirm.js';
 import { openImplementation } from './implementations.js';
 import { saveRegression, type Regression } from './regressions.js';
 import { cellSeed, type Shard } from './seeds.js';
-import { sizeFlags, type SizeOptions } from '../generators/sizes.js';
 
 export interface RunOptions {
   readonly oracles: readonly string[];
@@ -34,6 +36,10 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** How replay commands start, for a given implementation; default `convcheck run --oracles NAME`. */
   readonly replayBase?: (impl: string) => string;
+  /** Known findings (default: the built-in ones; `--known FILE` adds the user's). */
+  readonly known?: readonly KnownFinding[];
+  /** Distinct failures searched for per cell (default 3). */
+  readonly maxFailuresPerCell?: number;
   /** Leniency (accepting a call the convention rejects) is a failure instead of its own count. */
   readonly strict?: boolean;
   /** `--precision`: judge under one profile, or under each to find the tightest met (auto). */
@@ -58,7 +64,12 @@ export interface CellResult {
   /** error / bound per profile (median, max) and, with --precision auto, the tightest met. */
   precision?: CellPrecision;
   readonly knownIds: Set<string>;
+  /** The first failure found (shrunk); all of them are in `failures`. */
   failure?: Regression & { file?: string };
+  /** Every distinct failure found, each shrunk and classified (see searchRound). */
+  readonly failures: Array<Regression & { file?: string }>;
+  /** How many of `failures` are nondeterministic. */
+  nondeterministic: number;
   note?: string;
   ms: number;
 }
@@ -75,13 +86,13 @@ export function propertyByName(name: string): Property<unknown> {
   return p;
 }
 
-export function replayCommand(o: RunOptions, oracle: string, property: string, path: string): string {
+export function replayCommand(o: RunOptions, oracle: string, property: string, path: string | undefined): string {
   const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
-  const base = (o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`) + sizeFlags(o.sizes) + (o.precision ? ` --precision ${o.precision}` : '');
+  const base = (o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`) + sizeFlags(o.sizes) + (o.precision ? ` --precision ${o.precision}` : '') + (o.strict ? ' --strict' : '');
   // The seed alone replays the search and its shrinking exactly; fast-check's path (kept in the
-  // regression file) skips the search, but shrinking long arrays makes it too long to print.
-  const strict = o.strict ? ' --strict' : '';
-  return path && path.length <= 120 ? `${base} --properties ${property} --seed ${o.seed}${shard}${strict} --path ${path}` : `${base} --properties ${property} --seed ${o.seed}${shard}${strict}`;
+  // regression file) skips the search, but shrinking long arrays makes it too long to print. A
+  // cell's later failures (found with earlier ones excluded) have no path of their own to give.
+  return path !== undefined && path.length <= 120 ? `${base} --properties ${property} --seed ${o.seed}${shard} --path ${path}` : `${base} --properties ${property} --seed ${o.seed}${shard}`;
 }
 
 export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<CellResult[]> {
@@ -124,7 +135,7 @@ export async function runImplementation(o: Omit<RunOptions, 'oracles'>, impl: Im
 }
 
 function emptyCell(oracle: string, property: string, status: CellResult['status'], note?: string): CellResult {
-  return { oracle, property, status, cases: 0, passed: 0, failed: 0, known: 0, unsupported: 0, lenient: 0, knownIds: new Set(), ms: 0, ...(note ? { note } : {}) };
+  return { oracle, property, status, cases: 0, passed: 0, failed: 0, known: 0, unsupported: 0, lenient: 0, knownIds: new Set(), failures: [], nondeterministic: 0, ms: 0, ...(note ? { note } : {}) };
 }
 
 async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number): Promise<CellResult> {
@@ -139,107 +150,160 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   });
   if (!arb) return emptyCell(impl.name, prop.name, 'not-applicable', `no ${prop.name} inputs for ${impl.name}'s ops`);
   const cell = emptyCell(impl.name, prop.name, 'ran');
-  let shrinking = false;
-  const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
-  // The time budget interrupts a check in flight; it still ends (every implementation has its own
-  // per-call timeout), and a failure it finds after the interrupt is reported, not lost.
-  let inFlight: Promise<unknown> = Promise.resolve();
-  let finished = false;
-  let late: { input: unknown; verdict: Verdict & { status: 'fail' } } | undefined;
+  // The property as the runner judges it: under the precision mode (error / bound logged while
+  // searching), a throw out of a check as a failure, and leniency a failure only with --strict.
   const log: RatioLog = new Map();
-  const judge = async (input: unknown): Promise<boolean> => {
-    let v = await judgePrecision(o.precision, impl, prop, input, shrinking ? undefined : log);
-    if (v.status === 'lenient') {
-      if (!o.strict) {
-        if (!shrinking) {
-          cell.cases++;
-          cell.lenient++;
-          cell.lenientExample ??= { message: v.message, cases: v.cases };
-        }
-        return true;
-      }
-      v = { status: 'fail', message: `lenient (a failure with --strict): ${v.message}`, cases: v.cases };
-    }
-    if (v.status === 'fail') {
-      const k = knownFinding(impl.name, v.cases);
-      if (k) {
-        if (!shrinking) {
-          cell.cases++;
-          cell.known++;
-          cell.knownIds.add(k.id);
-        }
-        return true;
-      }
-      if (!shrinking) {
-        cell.cases++;
-        cell.failed++;
-        shrinking = true;
-      }
-      if (finished) late ??= { input, verdict: v };
-      throw new VerdictError(v);
-    }
-    if (!shrinking) {
-      cell.cases++;
-      if (v.status === 'pass') cell.passed++;
-      else cell.unsupported++;
-    }
-    return true;
-  };
-  const details = await fc.check(
-    fc.asyncProperty(arb, (input) => {
-      const p = judge(input);
-      inFlight = p.catch(() => undefined);
-      return p;
-    }),
-    {
-      seed,
-      numRuns: o.path ? 1 : o.runs,
-      ...(o.path ? { path: o.path } : { interruptAfterTimeLimit: budgetMs, markInterruptAsFailure: false }),
+  const judging = { log: true };
+  const judged: Property<unknown> = {
+    ...prop,
+    check: async (im, input) => {
+      const v = await judgePrecision(o.precision, im, prop, input, judging.log ? log : undefined);
+      if (v.status === 'lenient' && o.strict) return { status: 'fail', message: `lenient (a failure with --strict): ${v.message}`, cases: v.cases };
+      return v;
     },
-  );
-  finished = true;
-  await inFlight;
-  const found =
-    details.failed && details.counterexample
-      ? { input: details.counterexample[0], error: details.errorInstance, path: details.counterexamplePath ?? '' }
-      : late && { input: late.input, error: new VerdictError(late.verdict), path: '' };
-  if (found) {
-    const input = found.input;
-    // Re-check the shrunk input for its verdict (the error thrown carries the same one).
-    // Anything else thrown is a crash inside a property: report it, never re-run it unguarded.
-    const v: Verdict =
-      found.error instanceof VerdictError
-        ? found.error.verdict
-        : { status: 'fail', message: `${prop.name} crashed: ${describeThrown(found.error)}`, cases: [] };
-    const fail = v.status === 'fail' ? v : undefined;
-    const path = found.path;
-    const failure: Regression & { file?: string } = {
-      oracle: impl.name,
-      property: prop.name,
-      message: fail?.message ?? describeThrown(found.error),
-      ...(fail?.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
-      replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: seed, path, command: replayCommand(o, impl.name, prop.name, path) },
-      input,
-      ...(fail?.expected ? { expected: plain(fail.expected) } : {}),
-      ...(fail?.actual ? { actual: plain(fail.actual) } : {}),
-      cases: fail?.cases ?? [],
-      found: new Date().toISOString(),
-    };
-    if (o.regressionsDir) failure.file = saveRegression(o.regressionsDir, failure);
-    cell.failure = failure;
-  } else if (details.failed) {
-    cell.note = String(details.errorInstance ?? 'fast-check reported a failure without a counterexample');
-    cell.failed = Math.max(cell.failed, 1);
+  };
+  const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
+  // Every failure of a property, not just the first: after one is shrunk, the search goes on
+  // with its region (its ops) excluded, up to a limit, on the rest of the cell's budget.
+  const excluded: string[] = [];
+  const limit = o.path ? 1 : (o.maxFailuresPerCell ?? 3);
+  for (let round = 0; round < limit; round++) {
+    const left = budgetMs - (Date.now() - started);
+    const runs = o.runs - cell.cases;
+    if (round > 0 && (left < 50 || runs < 1)) break;
+    const found = await searchRound(o, impl, judged, judging, arb, cell, excluded, round === 0 ? seed : (seed + round * 0x9e3779b1) | 0, left, runs, round);
+    if (!found) break;
+    excluded.push(regionKey(found.cases));
   }
+  cell.failure = cell.failures[0];
   cell.precision = summarize(o.precision ?? 'default', log);
   cell.ms = Date.now() - started;
   return cell;
 }
 
-/**
- * The property's verdict; an exception out of a check (user code throwing something unprintable,
- * a bug in a property) is a failing verdict, never a pass or a lost count.
- */
+/** The region a found failure claims: the ops of its cases (two bugs of one op count as one). */
+function regionKey(cases: readonly { framework: string; op: string }[]): string {
+  return [...new Set(cases.map((c) => `${c.framework}.${c.op}`))].sort().join('+');
+}
+
+/** One fast-check search of a cell; records and returns its shrunk failure, if any. */
+async function searchRound(
+  o: RunOptions,
+  impl: Implementation,
+  prop: Property<unknown>,
+  judging: { log: boolean },
+  arb: fc.Arbitrary<unknown>,
+  cell: CellResult,
+  excluded: readonly string[],
+  seed: number,
+  budgetMs: number,
+  runs: number,
+  round: number,
+): Promise<(Regression & { file?: string }) | undefined> {
+  const registry = o.known ?? KNOWN;
+  // 'search' counts cases; once a failure is found, shrinking re-checks candidates without
+  // counting them, and a nondeterministic failure's candidate fails when any of its reruns does.
+  let mode: 'search' | 'shrink' | 'shrink-any' = 'search';
+  // fast-check's time limit abandons the check in flight; it is waited for below, so that it
+  // never holds the oracle host while the next cell's first check waits behind it.
+  let inflight: Promise<unknown> | undefined;
+  // A check fast-check abandoned at the time limit still ends (every implementation has its own
+  // per-call timeout); a new failure it finds then is reported, not lost.
+  let finished = false;
+  let late: { input: unknown; verdict: FailVerdict } | undefined;
+  judging.log = true;
+  const isNew = (v: Verdict): v is FailVerdict => v.status === 'fail' && !knownFinding(impl.name, v.cases, registry) && !excluded.includes(regionKey(v.cases));
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (input) => {
+      if (mode !== 'search') {
+        const v = mode === 'shrink-any' ? await checkAny(impl, prop, input, isNew) : await prop.check(impl, input);
+        if (isNew(v)) throw new VerdictError(v);
+        return true;
+      }
+      const pending = prop.check(impl, input);
+      inflight = pending;
+      const v = await pending;
+      if (finished) {
+        if (isNew(v)) late ??= { input, verdict: v };
+        return true;
+      }
+      cell.cases++;
+      if (v.status === 'lenient') {
+        cell.lenient++;
+        cell.lenientExample ??= { message: v.message, cases: v.cases };
+        return true;
+      }
+      if (v.status !== 'fail') {
+        if (v.status === 'pass') cell.passed++;
+        else cell.unsupported++;
+        return true;
+      }
+      const k = knownFinding(impl.name, v.cases, registry);
+      if (k) {
+        cell.known++;
+        cell.knownIds.add(k.id);
+        return true;
+      }
+      cell.failed++;
+      // A further instance of a failure this cell already reported.
+      if (excluded.includes(regionKey(v.cases))) return true;
+      judging.log = false;
+      const c = await confirm(impl, prop, input, v);
+      mode = c.kind === 'nondeterministic' ? 'shrink-any' : 'shrink';
+      throw new VerdictError(v);
+    }),
+    {
+      seed,
+      numRuns: o.path ? 1 : runs,
+      ...(o.path ? { path: o.path } : { interruptAfterTimeLimit: Math.max(1, budgetMs), markInterruptAsFailure: false }),
+    },
+  );
+  finished = true;
+  await inflight?.catch(() => undefined);
+  if (!details.failed && late) return record(o, impl, prop, cell, late.input, late.verdict, '', seed, round);
+  if (!details.failed) return undefined;
+  if (details.interrupted && details.numRuns === 0) {
+    // Not a failure: the budget ran out before one case was checked.
+    cell.note = `no case finished within the cell's ${budgetMs} ms`;
+    return undefined;
+  }
+  if (!details.counterexample) {
+    cell.note = String(details.errorInstance ?? 'fast-check reported a failure without a counterexample');
+    cell.failed = Math.max(cell.failed, 1);
+    return undefined;
+  }
+  // The error thrown carries the shrunk input's verdict. Anything else thrown is a crash inside
+  // a property: report it, never re-run it unguarded.
+  const fail: FailVerdict = details.errorInstance instanceof VerdictError ? details.errorInstance.verdict : { status: 'fail', message: `${prop.name} crashed: ${describeThrown(details.errorInstance)}`, cases: [] };
+  return record(o, impl, prop, cell, details.counterexample[0], fail, details.counterexamplePath ?? '', seed, round);
+}
+
+/** A found failure classified (re-checked for nondeterminism), saved and added to the cell. */
+async function record(o: RunOptions, impl: Implementation, prop: Property<unknown>, cell: CellResult, input: unknown, fail: FailVerdict, path: string, seed: number, round: number): Promise<Regression & { file?: string }> {
+  const message = fail.message;
+  // The shrunk input is what is saved and replayed, so it is the one classified.
+  const conf = fail.cases.length > 0 ? await confirm(impl, prop, input, fail) : undefined;
+  const failure: Regression & { file?: string } = {
+    oracle: impl.name,
+    property: prop.name,
+    message,
+    ...(conf ? { verdict: conf.kind } : {}),
+    ...(fail?.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
+    replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: seed, path, command: replayCommand(o, impl.name, prop.name, round === 0 ? path : undefined) },
+    input,
+    ...(fail?.expected ? { expected: plain(fail.expected) } : {}),
+    ...(fail?.actual ? { actual: plain(fail.actual) } : {}),
+    ...(conf?.kind === 'nondeterministic' ? { reruns: { failed: conf.failedRuns, runs: conf.runs, outcomes: conf.outcomes } } : {}),
+    cases: fail?.cases ?? [],
+    machine: machine(),
+    found: new Date().toISOString(),
+  };
+  if (o.regressionsDir) failure.file = saveRegression(o.regressionsDir, failure);
+  cell.failures.push(failure);
+  if (conf?.kind === 'nondeterministic') cell.nondeterministic++;
+  return failure;
+}
+
 async function checked(prop: Property<unknown>, impl: Implementation, input: unknown): Promise<Verdict> {
   try {
     return await prop.check(impl, input);
@@ -281,7 +345,7 @@ function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<
 
 /** Carries a failing verdict out of the predicate so the shrunk one need not be recomputed. */
 export class VerdictError extends Error {
-  constructor(readonly verdict: Verdict & { status: 'fail' }) {
+  constructor(readonly verdict: FailVerdict) {
     super(verdict.message);
   }
 }

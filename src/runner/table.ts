@@ -1,7 +1,7 @@
 /**
  * The summary: a table of oracle × property, then each failure as a readable counterexample.
  */
-import { KNOWN } from '../../oracles/known.js';
+import { KNOWN, type KnownFinding } from '../../oracles/known.js';
 import type { CellResult } from './run.js';
 
 function pad(s: string, n: number, right = false): string {
@@ -26,16 +26,22 @@ export function summaryTable(cells: readonly CellResult[]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Every failure of a cell, shrunk; a nondeterministic one with what each re-check answered. */
 export function failureReport(c: CellResult): string {
-  const f = c.failure;
-  if (!f) return `${c.oracle} · ${c.property}: ${c.note ?? 'failed'}`;
-  const lines = [
-    `FAIL ${c.oracle} · ${c.property}: ${f.message}`,
-    ...f.cases.map((cs) => `  case: ${JSON.stringify(cs)}`),
-  ];
-  if (f.replay) lines.push(`  replay: ${f.replay.command}`);
-  if (f.file) lines.push(`  saved: ${f.file}`);
-  return lines.join('\n');
+  if (c.failures.length === 0) return `${c.oracle} · ${c.property}: ${c.note ?? 'failed'}`;
+  return c.failures
+    .map((f) => {
+      const nd = f.verdict === 'nondeterministic';
+      const lines = [`${nd ? 'NONDETERMINISTIC' : 'FAIL'} ${c.oracle} · ${c.property}: ${f.message}`, ...f.cases.map((cs) => `  case: ${JSON.stringify(cs)}`)];
+      if (nd && f.reruns) {
+        lines.push(`  re-checked: failed ${f.reruns.failed} of ${f.reruns.runs} runs (the last in a fresh host where there is one):`);
+        for (const o of f.reruns.outcomes) lines.push(`    ${o.status}${o.freshHost ? ' (fresh host)' : ''}: ${o.actual ? `[${o.actual.data.slice(0, 8).join(', ')}${o.actual.data.length > 8 ? ', …' : ''}]` : (o.message ?? '')}`);
+      } else if (f.verdict === 'reproducible') lines.push('  reproducible: the same answer on every re-check (and in a fresh host where there is one)');
+      if (f.replay) lines.push(`  replay: ${f.replay.command}`);
+      if (f.file) lines.push(`  saved: ${f.file}`);
+      return lines.join('\n');
+    })
+    .join('\n\n');
 }
 
 /** The first lenient call of each cell: accepted although the convention rejects it. */
@@ -46,9 +52,9 @@ export function lenientReport(cells: readonly CellResult[]): string {
     .join('\n');
 }
 
-export function knownReport(cells: readonly CellResult[]): string {
+export function knownReport(cells: readonly CellResult[], registry: readonly KnownFinding[] = KNOWN): string {
   const ids = new Set(cells.flatMap((c) => [...c.knownIds]));
-  return KNOWN.filter((k) => ids.has(k.id))
+  return registry.filter((k) => ids.has(k.id))
     .map((k) => `known  ${k.id}: ${k.summary}${k.upstream ? ` (${k.upstream})` : ''}`)
     .join('\n');
 }

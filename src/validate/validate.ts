@@ -5,6 +5,7 @@
  * A module path or a command runs out of process (src/validate/isolated.ts); an adapter object
  * or an Implementation runs in this process.
  */
+import type { KnownFinding } from '../../oracles/known.js';
 import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { runImplementation, type CellResult, type RunHooks } from '../runner/run.js';
@@ -33,6 +34,10 @@ export interface ValidateOptions {
   readonly sizes?: SizeOptions;
   /** `--precision`: judge under one profile, or find the tightest met (auto). */
   readonly precision?: PrecisionMode;
+  /** Known findings (built-in plus the user's; see knownRegistry): failures in them are counted apart. */
+  readonly known?: readonly KnownFinding[];
+  /** Distinct failures searched for per property (default 1). */
+  readonly maxFailuresPerCell?: number;
 }
 
 export interface Validation {
@@ -90,6 +95,9 @@ export async function validate(target: Adapter | Implementation | ImplSource | s
         ...(o.strict ? { strict: true } : {}),
         ...(o.sizes ? { sizes: o.sizes } : {}),
         ...(o.precision ? { precision: o.precision } : {}),
+        ...(o.known ? { known: o.known } : {}),
+        // A verdict on an adapter needs one failure per property; `run` searches on for more.
+        maxFailuresPerCell: o.maxFailuresPerCell ?? 1,
         replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',
       },
       impl,
