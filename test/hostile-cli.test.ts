@@ -206,13 +206,21 @@ describe('--out: the atomic writer', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual([]);
   });
 
-  it('convcheck run --out DIR: exit 2, one line, no stack trace, no .tmp', () => {
+  it('convcheck run --out DIR writes DIR/convcheck.json (several formats share a directory), no .tmp left', () => {
     const dir = fresh();
     const r = cli(['run', '--oracles', 'reference', '--properties', 'shape-law', '--runs', '2', '--seed', '1', '--no-regressions', '--report', 'json', '--out', dir]);
+    expect(r.status).toBe(0);
+    expect(readdirSync(dir)).toEqual(['convcheck.json']);
+    expect(JSON.parse(readFileSync(join(dir, 'convcheck.json'), 'utf8'))).toMatchObject({ tool: 'convcheck', command: 'run' });
+  });
+
+  it('convcheck run --out under a regular file: exit 2, one line, no stack trace, no .tmp', () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'file'), 'x');
+    const r = cli(['run', '--oracles', 'reference', '--properties', 'shape-law', '--runs', '2', '--seed', '1', '--no-regressions', '--report', 'json', '--out', join(dir, 'file', 'report.json')]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/convcheck: cannot write .*: it is a directory/);
+    expect(r.stderr).toMatch(/convcheck: cannot write /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(existsSync(dir) && readdirSync(dir)).toEqual([]);
-    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('.') && f.endsWith('.tmp') && f.includes(dir.split('/').pop()!))).toEqual([]);
+    expect(readdirSync(dir)).toEqual(['file']);
   });
 });

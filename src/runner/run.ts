@@ -157,9 +157,7 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   const judged: Property<unknown> = {
     ...prop,
     check: async (im, input) => {
-      const v = await judgePrecision(o.precision, im, prop, input, judging.log ? log : undefined);
-      if (v.status === 'lenient' && o.strict) return { status: 'fail', message: `lenient (a failure with --strict): ${v.message}`, cases: v.cases };
-      return v;
+      return judgePrecision(o.precision, im, prop, input, judging.log ? log : undefined, o.strict === true);
     },
   };
   const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
@@ -318,12 +316,14 @@ async function checked(prop: Property<unknown>, impl: Implementation, input: unk
  * all of them, with the loosest profile's verdict. Failures inside a known finding are not logged.
  * Leniency and unsupported calls do not depend on the profile.
  */
-async function judgePrecision(mode: PrecisionMode | undefined, impl: Implementation, prop: Property<unknown>, input: unknown, log: RatioLog | undefined): Promise<Verdict> {
+async function judgePrecision(mode: PrecisionMode | undefined, impl: Implementation, prop: Property<unknown>, input: unknown, log: RatioLog | undefined, strict: boolean): Promise<Verdict> {
   const record = (profile: string, v: Verdict) => {
     if (log && !(v.status === 'fail' && knownFinding(impl.name, v.cases))) logVerdict(log, profile, v);
   };
+  // Leniency is a failure with --strict, under every profile alike.
+  const judge = (v: Verdict): Verdict => (strict && v.status === 'lenient' ? { status: 'fail', message: `lenient (a failure with --strict): ${v.message}`, cases: v.cases } : v);
   if (mode !== 'auto') {
-    const v = await checked(prop, mode ? withPrecision(impl, mode) : impl, input);
+    const v = judge(await checked(prop, mode ? withPrecision(impl, mode) : impl, input));
     record(mode ?? 'default', v);
     return v;
   }
@@ -331,7 +331,7 @@ async function judgePrecision(mode: PrecisionMode | undefined, impl: Implementat
   let last: Verdict = { status: 'pass' };
   let anyMet = false;
   for (const p of PROFILE_NAMES) {
-    last = await checked(prop, withPrecision(memo, p), input);
+    last = judge(await checked(prop, withPrecision(memo, p), input));
     if (last.status === 'lenient' || last.status === 'unsupported') return last;
     record(p, last);
     if (last.status !== 'fail') anyMet = true;

@@ -21,8 +21,11 @@ const seed = Number(process.env['CONVCHECK_SEED'] ?? 20261127);
  * outside the float32 (and TF32: integer inputs are exact) bound for short sums, far inside
  * float16's output rounding 2⁻¹¹: fp16.
  */
-const PRECISION_ONLY: Record<string, string> = {
-  'onnx-half-accumulator': 'fp16-acc16',
+const PRECISION_ONLY: Record<string, string | readonly string[]> = {
+  // fp16-acc16 when the search meets a sum whose float16 partial sums lose bits to cancellation;
+  // without one such case in RUNS, the rounding stays within fp16's output rounding and the
+  // mutant meets fp16. Either way it is never called fp32, tf32 or correct.
+  'onnx-half-accumulator': ['fp16', 'fp16-acc16'],
   'onnx-tf32-inputs': 'tf32',
   'onnx-relative-error': 'bf16',
   'tf-relative-error-1e-6': 'fp16',
@@ -37,12 +40,13 @@ const summary: string[] = [];
 describe(`mutant zoo under every profile (seed ${seed})`, () => {
   for (const m of MUTANTS) {
     const expected = PRECISION_ONLY[m.file] ?? 'none';
-    it(`${m.file} ${expected === 'none' ? 'meets no profile' : `is classified ${expected}`}`, async () => {
+    const allowed = typeof expected === 'string' ? [expected] : expected;
+    it(`${m.file} ${expected === 'none' ? 'meets no profile' : `is classified ${allowed.join(' or ')}`}`, async () => {
       const met: string[] = [];
       const cells: CellResult[] = [];
       let caughtBy = '';
       for (const p of PROPERTIES) {
-        const v = await validate(m.adapter, { seed, runs: RUNS, timeBudgetMs: PER_PROPERTY_MS, properties: [p.name], precision: 'auto' });
+        const v = await validate(m.adapter, { seed, runs: RUNS, timeBudgetMs: PER_PROPERTY_MS, properties: [p.name], precision: 'auto', strict: true });
         const cell = v.cells[0]!;
         cells.push(cell);
         if (!cell.precision || cell.precision.profiles.every((s) => s.judged === 0)) continue;
@@ -54,7 +58,7 @@ describe(`mutant zoo under every profile (seed ${seed})`, () => {
       }
       // The tightest profile every property met (the profiles are tried tightest first).
       summary.push(`${m.file}: ${caughtBy ? `meets none (${caughtBy})` : `classified: ${met.join(', ')}`}`);
-      expect(overallPrecision(cells) ?? 'nothing judged', met.join('; ')).toBe(expected);
+      expect(allowed, met.join('; ')).toContain(overallPrecision(cells) ?? 'nothing judged');
       if (expected === 'none') expect(caughtBy, `${m.file} met a profile under every property: ${met.join('; ')}`).not.toBe('');
     }, 900_000);
   }

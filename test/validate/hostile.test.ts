@@ -54,9 +54,9 @@ describe('validate isolates hostile adapters', () => {
   }, 120_000);
 
   it('an unsupported answer is counted apart, never wrong', () => {
-    const r = validateCli('unsupported', ['--properties', 'groups']);
+    const r = validateCli('unsupported', ['--properties', 'differential']);
     expect(r.status, r.out).toBe(0);
-    const row = r.out.split('\n').find((l) => l.startsWith('hostile-unsupported  groups'))!;
+    const row = r.out.split('\n').find((l) => l.startsWith('hostile-unsupported  differential'))!;
     const [cases, passed, failed, , unsupported] = row.trim().split(/\s+/).slice(2).map(Number);
     expect(failed).toBe(0);
     expect(unsupported).toBeGreaterThan(0);
