@@ -4,6 +4,7 @@
  */
 import { adjointnessProperty, shapeLawProperty } from './adjointness.js';
 import { bilinearityProperty } from './bilinearity.js';
+import { crossFrameworkProperty } from './crossframework.js';
 import { differentialProperty, impulseProperty } from './differential.js';
 import { equivalenceProperty } from './equivalence.js';
 import type { Property } from './property.js';
@@ -22,6 +23,7 @@ export const PROPERTIES: readonly Property<never>[] = [
   groupsProperty,
   equivalenceProperty,
   validityProperty,
+  crossFrameworkProperty,
 ] as unknown as Property<never>[];
 
 export type { Property, Verdict } from './property.js';
