@@ -1,29 +1,63 @@
 /**
  * The oracle host: a child process that loads one backend and answers calls over IPC.
- * Native runtimes live here so that a crash, an abort or a hang takes down this process, not
- * the harness; the parent (isolated.ts) sees the exit or the timeout and reports it.
+ * Native runtimes and user code live here so that a crash, an abort, a hang or a stray
+ * exception takes down this process, not the harness; the parent (isolated.ts) sees the exit,
+ * the incident or the timeout and reports it.
+ *
+ * argv: NAME [SPEC], where SPEC is JSON {module, options} for a backend that is not in the
+ * registry (a user's adapter module, a program on the process protocol).
  */
 import { oracleEntry } from './registry.js';
-import type { OracleBackend, OracleCall, OracleResult } from './types.js';
+import { BackendFailure, describeThrown, Unsupported, type OracleBackend, type OracleCall, type OracleResult } from './types.js';
 
 type Request = { id: number; call: OracleCall };
+type Spec = { module: string; options: unknown };
+
+function spec(): Spec | undefined {
+  const name = process.argv[2]!;
+  if (process.argv[3] !== undefined) return JSON.parse(process.argv[3]) as Spec;
+  return oracleEntry(name);
+}
+
+/**
+ * Anything that escapes the backend (an unhandled rejection, an exception thrown from a timer)
+ * means the implementation misbehaved: say so to the parent, then exit, so the next call gets a
+ * fresh host.
+ */
+function reportIncidents(): void {
+  const incident = (what: string) => (e: unknown) => {
+    const text = `${what}: ${describeThrown(e).slice(0, 500)}`;
+    process.exitCode = 70;
+    if (process.connected) process.send!({ incident: text }, () => process.exit(70));
+    else process.exit(70);
+  };
+  process.on('unhandledRejection', incident('unhandled promise rejection'));
+  process.on('uncaughtException', incident('uncaught exception'));
+}
 
 async function main(): Promise<void> {
-  const name = process.argv[2]!;
-  const entry = oracleEntry(name);
+  const entry = spec();
   if (!entry || !process.send) {
     process.exitCode = 2;
     return;
   }
+  reportIncidents();
   let backend: OracleBackend;
   try {
     const mod = (await import(entry.module)) as { default: (o: unknown) => Promise<OracleBackend> };
     backend = await mod.default(entry.options);
   } catch (e) {
-    process.send({ ready: false, error: e instanceof Error ? e.message : String(e) });
+    process.send({ ready: false, error: describeThrown(e) });
     return;
   }
-  process.send({ ready: true });
+  let info;
+  try {
+    info = backend.describe?.();
+  } catch (e) {
+    process.send({ ready: false, error: describeThrown(e) });
+    return;
+  }
+  process.send({ ready: true, ...(info ? { info } : {}) });
   process.on('message', (msg: Request | 'close') => {
     if (msg === 'close') {
       void (backend.dispose?.() ?? Promise.resolve()).finally(() => process.exit(0));
@@ -34,13 +68,15 @@ async function main(): Promise<void> {
 }
 
 async function answer(backend: OracleBackend, call: OracleCall): Promise<OracleResult> {
-  const reason = backend.unsupported(call);
-  if (reason !== undefined) return { kind: 'unsupported', reason };
   try {
+    const reason = backend.unsupported(call);
+    if (reason !== undefined) return { kind: 'unsupported', reason };
     const t = await backend.run(call);
     return { kind: 'value', shape: [...t.shape], data: t.data };
   } catch (e) {
-    return { kind: 'rejected', error: e instanceof Error ? e.message : String(e) };
+    if (e instanceof Unsupported) return { kind: 'unsupported', reason: e.message };
+    if (e instanceof BackendFailure) return { kind: 'failed', error: e.message };
+    return { kind: 'rejected', error: describeThrown(e) };
   }
 }
 

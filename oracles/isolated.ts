@@ -1,23 +1,18 @@
 /**
  * Runs an oracle backend in a child process with a per-call timeout. A backend that throws is a
- * 'rejected' result; one that crashes or hangs is a 'failed' result, and the host is restarted
- * for the next call.
+ * 'rejected' result; one that crashes, hangs or lets an exception escape is a 'failed' result,
+ * and the host is restarted for the next call. A host that dies between calls fails the next
+ * call, so nothing that goes wrong is lost.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Oracle, OracleCall, OracleResult } from './types.js';
+import { join } from 'node:path';
+import { packageRoot } from './root.js';
+import type { BackendInfo, Oracle, OracleCall, OracleResult } from './types.js';
 
 /** The compiled host script. Tests run from TypeScript sources, so always look under dist/. */
 function hostScript(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('convcheck: cannot find the package root for the oracle host');
-    dir = up;
-  }
-  const script = join(dir, 'dist', 'oracles', 'host.js');
+  const script = join(packageRoot(), 'dist', 'oracles', 'host.js');
   if (!existsSync(script)) throw new Error(`convcheck: ${script} is missing; run \`npm run build\``);
   return script;
 }
@@ -27,9 +22,23 @@ export interface IsolatedOptions {
   readonly timeoutMs?: number;
   /** How long the backend may take to load. */
   readonly startTimeoutMs?: number;
+  /**
+   * A backend that is not in the registry: a module (path relative to oracles/, or a file URL)
+   * whose default export is `create(options)`.
+   */
+  readonly backend?: { readonly module: string; readonly options: unknown };
 }
 
 type Pending = { resolve: (r: OracleResult) => void; timer: NodeJS.Timeout; child: ChildProcess };
+
+/** Kills a process group started by a backend (a protocol program); it may be gone already. */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
 
 export class IsolatedOracle implements Oracle {
   private child: ChildProcess | undefined;
@@ -40,6 +49,15 @@ export class IsolatedOracle implements Oracle {
   private readonly startTimeoutMs: number;
   /** Set when the backend cannot be loaded at all (e.g. tfjs-node not built): every call fails fast. */
   private unavailable: string | undefined;
+  private readonly backend: IsolatedOptions['backend'];
+  /** What the loaded backend declared about itself (adapter modules, protocol programs). */
+  info: BackendInfo | undefined;
+  /** Hosts killed on purpose (timeout, close): their exit is no news. */
+  private readonly killed = new WeakSet<ChildProcess>();
+  /** Process groups each host's backend started; killed with the host. */
+  private readonly groups = new WeakMap<ChildProcess, Set<number>>();
+  /** What went wrong in a host while no call was waiting: the next call fails with it. */
+  private incident: string | undefined;
 
   constructor(
     readonly name: string,
@@ -47,42 +65,73 @@ export class IsolatedOracle implements Oracle {
   ) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.startTimeoutMs = opts.startTimeoutMs ?? 60_000;
+    this.backend = opts.backend;
+  }
+
+  /** What went wrong after the last answer, if anything; cleared by reading it. */
+  takeIncident(): string | undefined {
+    const i = this.incident;
+    this.incident = undefined;
+    return i;
+  }
+
+  private kill(child: ChildProcess): void {
+    this.killed.add(child);
+    child.kill('SIGKILL');
+    for (const pid of this.groups.get(child) ?? []) killGroup(pid);
   }
 
   /** Starts the host if needed; resolves to an error message when the backend can't load. */
   start(): Promise<string | undefined> {
     if (this.unavailable !== undefined) return Promise.resolve(this.unavailable);
     if (this.child && this.starting) return this.starting;
-    const child = fork(hostScript(), [this.name], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const args = this.backend ? [this.name, JSON.stringify(this.backend)] : [this.name];
+    const child = fork(hostScript(), args, { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
+    let incident: string | undefined;
+    let ready = false;
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     this.child = child;
     this.starting = new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.unavailable = `${this.name}: backend did not load within ${this.startTimeoutMs} ms`;
-        child.kill('SIGKILL');
+        this.kill(child);
         resolve(this.unavailable);
       }, this.startTimeoutMs);
-      child.once('message', (m: { ready: boolean; error?: string }) => {
+      const onReady = (m: { ready?: boolean; error?: string; info?: BackendInfo }) => {
+        if (typeof m.ready !== 'boolean') return; // e.g. a backend announcing the program it spawned
+        child.off('message', onReady);
         clearTimeout(timer);
         if (!m.ready) {
           this.unavailable = `${this.name}: ${m.error ?? 'backend failed to load'}`;
-          child.kill();
+          this.kill(child);
+        } else {
+          ready = true;
+          if (m.info) this.info = m.info;
         }
         resolve(this.unavailable);
-      });
+      };
+      child.on('message', onReady);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        const why = `${this.name}: host exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`;
+        for (const pid of this.groups.get(child) ?? []) killGroup(pid);
+        const tail = stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : '';
+        const why = incident ? `${this.name}: ${incident}` : `${this.name}: host exited (${signal ?? `code ${code}`})${tail}`;
         if (this.child === child) {
           this.child = undefined;
           this.starting = undefined;
         }
         resolve(why);
-        this.failAll(child, why);
+        if (!this.failAll(child, why) && ready && !this.killed.has(child)) this.incident ??= `${why} (after its last answer)`;
       });
     });
-    child.on('message', (m: { id?: number; result?: OracleResult }) => {
+    child.on('message', (m: { id?: number; result?: OracleResult; incident?: string; spawned?: number }) => {
+      if (m.incident !== undefined) incident = m.incident;
+      if (m.spawned !== undefined) {
+        const set = this.groups.get(child) ?? new Set<number>();
+        set.add(m.spawned);
+        this.groups.set(child, set);
+      }
       if (m.id === undefined || !m.result) return;
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -94,6 +143,8 @@ export class IsolatedOracle implements Oracle {
   }
 
   async run(call: OracleCall): Promise<OracleResult> {
+    const earlier = this.takeIncident();
+    if (earlier !== undefined) return { kind: 'failed', error: earlier };
     const err = await this.start();
     if (err !== undefined) return { kind: 'failed', error: err };
     const child = this.child!;
@@ -108,7 +159,7 @@ export class IsolatedOracle implements Oracle {
           this.child = undefined;
           this.starting = undefined;
         }
-        child.kill('SIGKILL');
+        this.kill(child);
       }, this.timeoutMs);
       this.pending.set(id, { resolve, timer, child });
       child.send({ id, call }, (err) => {
@@ -120,14 +171,20 @@ export class IsolatedOracle implements Oracle {
     });
   }
 
-  /** Fails the calls waiting on one host (a restarted host's calls are not its business). */
-  private failAll(child: ChildProcess, why: string): void {
+  /**
+   * Fails the calls waiting on one host (a restarted host's calls are not its business); says
+   * whether there were any.
+   */
+  private failAll(child: ChildProcess, why: string): boolean {
+    let any = false;
     for (const [id, p] of this.pending) {
       if (p.child !== child) continue;
       clearTimeout(p.timer);
       p.resolve({ kind: 'failed', error: why });
       this.pending.delete(id);
+      any = true;
     }
+    return any;
   }
 
   async close(): Promise<void> {
@@ -135,12 +192,13 @@ export class IsolatedOracle implements Oracle {
     this.child = undefined;
     this.starting = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null || !child.connected) {
-      child?.kill('SIGKILL');
+      if (child) this.kill(child);
       return;
     }
+    this.killed.add(child);
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => {
-        child.kill('SIGKILL');
+        this.kill(child);
         resolve();
       }, 5000);
       child.once('exit', () => {
@@ -150,7 +208,7 @@ export class IsolatedOracle implements Oracle {
       // The host may die between the check and the send: a failed send is a closed host.
       child.send('close', (err) => {
         if (err) {
-          child.kill('SIGKILL');
+          this.kill(child);
           clearTimeout(t);
           resolve();
         }

@@ -5,6 +5,8 @@
  */
 import type { ConvCall } from '../src/conventions/index.js';
 import type { Tensor } from '../src/core/tensor.js';
+import type { Framework } from '../src/conventions/index.js';
+import type { Capabilities } from '../properties/capabilities.js';
 
 /** What an oracle is asked: a call plus the dtype it should compute in. */
 export interface OracleCall extends ConvCall {
@@ -21,14 +23,54 @@ export type OracleResult =
   /** The oracle itself broke: crashed, hung past its timeout, or could not start. */
   | { readonly kind: 'failed'; readonly error: string };
 
+/**
+ * What a backend says about itself once loaded, for implementations whose ops are only known then
+ * (a user's adapter module, a program's hello line).
+ */
+export interface BackendInfo {
+  readonly name: string;
+  readonly framework: Framework;
+  readonly ops: readonly string[];
+  readonly float64: boolean;
+  readonly capabilities?: Capabilities;
+}
+
 /** Runs inside an oracle host process. Implementations live in oracles/<runtime>/. */
 export interface OracleBackend {
   readonly name: string;
   /** Why the call is outside what this backend supports, or undefined when it is supported. */
   unsupported(call: OracleCall): string | undefined;
-  /** Computes the call; throws when the runtime rejects it. */
+  /**
+   * Computes the call; throws when the runtime rejects it. Throwing `Unsupported` makes the
+   * answer 'unsupported', throwing `BackendFailure` makes it 'failed'.
+   */
   run(call: OracleCall): Promise<Tensor>;
+  /** The declaration, when the backend learns it at load time. */
+  describe?(): BackendInfo;
   dispose?(): Promise<void>;
+}
+
+/** Thrown by a backend for a call outside what it implements, found out while running it. */
+export class Unsupported extends Error {}
+
+/** Thrown by a backend when the implementation broke (bad answer, protocol violation), not refused. */
+export class BackendFailure extends Error {}
+
+/**
+ * A thrown value as text, whatever it is: user code may throw an object whose `message` getter
+ * or `toString` throws, and describing it must not throw in turn.
+ */
+export function describeThrown(e: unknown): string {
+  try {
+    if (e instanceof Error) return String(e.message);
+  } catch {
+    /* falls through to the generic forms */
+  }
+  try {
+    return String(e);
+  } catch {
+    return `an unprintable ${e === null ? 'null' : typeof e} (converting it to a string throws)`;
+  }
 }
 
 /** The parent-side handle: every call answers, whatever happens to the runtime. */

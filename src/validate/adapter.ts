@@ -13,7 +13,8 @@ import type { OracleCall, OracleResult } from '../../oracles/types.js';
 import type { Implementation } from '../../properties/implementation.js';
 import type { CaseJson } from '../case/case.js';
 import { jsonNumber } from '../case/io.js';
-import { FRAMEWORKS, SIGNATURES, type Framework } from '../conventions/index.js';
+import type { Framework } from '../conventions/index.js';
+import { checkDeclaration, DeclarationError } from './declaration.js';
 
 export interface Adapter {
   readonly name: string;
@@ -30,19 +31,13 @@ export class AdapterError extends Error {}
 export function checkAdapter(a: unknown, where: string): Adapter {
   if (typeof a !== 'object' || a === null) throw new AdapterError(`${where}: the default export must be an object { name, framework, ops, run }`);
   const o = a as Record<string, unknown>;
-  if (typeof o['name'] !== 'string' || o['name'] === '') throw new AdapterError(`${where}: name must be a non-empty string`);
-  if (typeof o['framework'] !== 'string' || !FRAMEWORKS.includes(o['framework'] as Framework)) {
-    throw new AdapterError(`${where}: framework must be one of ${FRAMEWORKS.join(', ')}, got ${JSON.stringify(o['framework'])}`);
-  }
-  const fw = o['framework'] as Framework;
-  if (!Array.isArray(o['ops']) || o['ops'].length === 0) throw new AdapterError(`${where}: ops must be a non-empty list of ${fw} op names`);
-  for (const op of o['ops']) {
-    if (typeof op !== 'string' || !Object.hasOwn(SIGNATURES[fw], op)) {
-      throw new AdapterError(`${where}: ${JSON.stringify(op)} is not a ${fw} op (known: ${Object.keys(SIGNATURES[fw]).join(', ')})`);
-    }
+  try {
+    checkDeclaration(o, where);
+  } catch (e) {
+    if (e instanceof DeclarationError) throw new AdapterError(e.message);
+    throw e;
   }
   if (typeof o['run'] !== 'function') throw new AdapterError(`${where}: run must be a function (case) => {shape, data}`);
-  if (o['float64'] !== undefined && typeof o['float64'] !== 'boolean') throw new AdapterError(`${where}: float64 must be true or false`);
   return a as Adapter;
 }
 
