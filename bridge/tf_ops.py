@@ -3,15 +3,20 @@ TF_ENABLE_ONEDNN_OPTS said when TensorFlow was imported (convcheck_bridge.py set
 
 The case format lets strides default to 1 where the reference does; tf.nn makes them required,
 so the bridge passes the full-length list of ones, which every one of the seven ops accepts."""
+import re
+
 import numpy as np
 import tensorflow as tf
 
 from signatures import Framework, Unsupported, native
 
 _DTYPES = {"float32": tf.float32, "float64": tf.float64}
-# TF's CPU kernels, Eigen and oneDNN alike, implement only channels-last formats: a channels-first
-# call is refused with UnimplementedError / InvalidArgumentError "only supports NHWC". That is a
-# missing kernel, not a rejection by the convention, so such cases are `unsupported`.
+# Calls the tf.nn convention allows but TF's CPU kernels (Eigen and oneDNN alike) do not
+# implement; TF says so in its error. A missing kernel is not the convention rejecting the call,
+# so these answer `unsupported`. Seen in TF 2.21: channels-first formats (Conv2D, Conv3D and
+# their backprops), dilation > 1 in Conv3D and in every transposed conv (the backprop-input ops).
+_MISSING_KERNEL = re.compile(
+    r"only support(s|ed for) (the )?ND?HWC|not yet support dilation rates larger than 1|only supports dilated rates of 1")
 _CHANNELS_LAST = ["NWC", "NHWC", "NDHWC"]
 _RANK = {"conv1d": 1, "conv2d": 2, "conv3d": 3, "conv1d_transpose": 1, "conv2d_transpose": 2,
          "conv3d_transpose": 3, "depthwise_conv2d": 2}
@@ -19,15 +24,17 @@ _RANK = {"conv1d": 1, "conv2d": 2, "conv3d": 3, "conv1d_transpose": 1, "conv2d_t
 
 class Tf(Framework):
     def run(self, op, attrs, arrays, dtype):
-        fmt = attrs.get("data_format")
-        if fmt is not None and fmt not in _CHANNELS_LAST:
-            raise Unsupported(f"TensorFlow's CPU kernels implement only channels-last data formats, not {fmt!r}")
         dt = _DTYPES[dtype]
         kw = {k: (v if k == "padding" and isinstance(v, str) else _tf_value(k, v)) for k, v in attrs.items()}
         stride_name = "stride" if op == "conv1d" else "strides"
         kw.setdefault(stride_name, [1] * (_RANK[op] + 2))
         inputs = {k: tf.constant(v, dtype=dt) for k, v in arrays.items()}
-        return getattr(tf.nn, op)(**inputs, **kw).numpy()
+        try:
+            return getattr(tf.nn, op)(**inputs, **kw).numpy()
+        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError) as e:
+            if _MISSING_KERNEL.search(e.message):
+                raise Unsupported(f"TensorFlow's CPU kernels lack this call: {e.message.strip().splitlines()[0][:300]}")
+            raise
 
 
 def _tf_value(name, v):

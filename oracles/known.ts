@@ -5,6 +5,7 @@
  * is new.
  */
 import type { CaseJson } from '../src/case/case.js';
+import { PYTHON_KNOWN } from './python-known.js';
 import { TFJS_KNOWN } from './tfjs/known.js';
 
 export interface KnownFinding {
@@ -59,7 +60,7 @@ const BASE: readonly KnownFinding[] = [
   },
   {
     id: 'tf-onednn-single-channel-backprop-input',
-    oracles: ['tfjs-node'],
+    oracles: ['tfjs-node', 'tf'],
     summary:
       'TensorFlow 2.21 with oneDNN (the default CPU build) computes Conv2DBackpropInput / Conv3DBackpropInputV2 wrongly when input and output have one channel: only the first kernel tap is used',
     matches: (c) => {
@@ -109,8 +110,8 @@ const BASE: readonly KnownFinding[] = [
   },
 ];
 
-/** Every known finding: the ones above and the TensorFlow.js ones in oracles/tfjs/known.ts. */
-export const KNOWN: readonly KnownFinding[] = [...BASE, ...TFJS_KNOWN];
+/** Every known finding: the ones above, the TensorFlow.js ones (oracles/tfjs/known.ts) and the Python ones (oracles/python-known.ts). */
+export const KNOWN: readonly KnownFinding[] = [...BASE, ...TFJS_KNOWN, ...PYTHON_KNOWN];
 
 export function knownFinding(oracle: string, cases: readonly CaseJson[]): KnownFinding | undefined {
   return KNOWN.find((k) => k.oracles.includes(oracle) && cases.some((c) => k.matches(c)));

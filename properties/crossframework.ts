@@ -79,10 +79,12 @@ export function backToSource(t: Translation, y: Tensor): Tensor {
     const n = out.shape[axis]!;
     out = { shape: out.shape, data: Float64Array.from(out.data, (v, i) => v + b[Math.floor(i / inner) % n]!) };
   }
-  // A torch target may keep an unbatched source unbatched: give it the batch axis the plan expects.
-  if (out.shape.length === t.plan.outputPerm.length - 1) out = reshape(out, [1, ...out.shape]);
+  // outputPerm maps batched outputs. A torch target keeps an unbatched torch source unbatched:
+  // give it the batch axis for the permutation and take it away again.
+  const unbatched = out.shape.length === t.plan.outputPerm.length - 1;
+  if (unbatched) out = reshape(out, [1, ...out.shape]);
   out = transpose(out, t.plan.outputPerm);
-  return t.plan.dropBatch ? reshape(out, out.shape.slice(1)) : out;
+  return t.plan.dropBatch || unbatched ? reshape(out, out.shape.slice(1)) : out;
 }
 
 /** Source cases drawn from every framework's generators (so every convention is a source). */

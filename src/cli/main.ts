@@ -4,7 +4,7 @@
  * failure; 2 bad usage or malformed input.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ORACLE_NAMES } from '../../oracles/registry.js';
+import { DEFAULT_ORACLES, ORACLE_NAMES } from '../../oracles/registry.js';
 import { evalFile } from './eval.js';
 import { unreadable } from './errors.js';
 import { runCommand, UsageError, type RunArgs } from './run.js';
@@ -45,7 +45,7 @@ program
 program
   .command('run')
   .description('the main job: random cases through every oracle and property; failures shrunk, saved and printed')
-  .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')}`).default(ORACLE_NAMES.join(',')))
+  .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')} (the Python ones after npm run setup)`).default(DEFAULT_ORACLES.join(',')))
   .option('--properties <list>', 'comma-separated property names (default: all)')
   .option('--runs <n>', 'generated inputs per oracle × property (the time budget may stop earlier)', '200')
   .option('--seed <s>', 'run seed (default: $CONVCHECK_SEED, else the clock); always printed')

@@ -2,7 +2,7 @@
  * `convcheck run`: the main job.
  */
 import cliProgress from 'cli-progress';
-import { ORACLE_NAMES } from '../../oracles/registry.js';
+import { DEFAULT_ORACLES, ORACLE_NAMES } from '../../oracles/registry.js';
 import { PROPERTIES } from '../../properties/index.js';
 import { runSuite, type CellResult, type RunOptions } from '../runner/run.js';
 import { failureReport, knownReport, summaryTable } from '../runner/table.js';
@@ -55,7 +55,7 @@ export function runOptions(a: RunArgs): RunOptions {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const oracles = names('oracle', a.oracles, ['reference', ...ORACLE_NAMES], ORACLE_NAMES);
+  const oracles = names('oracle', a.oracles, ['reference', ...ORACLE_NAMES], DEFAULT_ORACLES);
   const properties = names('property', a.properties, PROPERTIES.map((p) => p.name), PROPERTIES.map((p) => p.name));
   if (a.path !== undefined && (oracles.length !== 1 || properties.length !== 1)) {
     throw new UsageError('--path replays one counterexample: give exactly one --oracles and one --properties');

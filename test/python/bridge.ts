@@ -24,6 +24,9 @@ export function pythonPath(): string {
   return process.env['CONVCHECK_PYTHON'] ?? (existsSync(VENV_PYTHON) ? VENV_PYTHON : 'python3');
 }
 
+/** Whether the frameworks must be present: set up here (.venv), or an interpreter named explicitly. */
+export const PYTHON_REQUIRED = existsSync(VENV_PYTHON) || process.env['CONVCHECK_PYTHON'] !== undefined;
+
 export interface Hello {
   readonly convcheck: number;
   readonly name?: string;
