@@ -60,7 +60,7 @@ const BASE: readonly KnownFinding[] = [
   },
   {
     id: 'tf-onednn-single-channel-backprop-input',
-    oracles: ['tfjs-node', 'tf'],
+    oracles: ['tfjs-node'],
     summary:
       'TensorFlow 2.21 with oneDNN (the default CPU build) computes Conv2DBackpropInput / Conv3DBackpropInputV2 wrongly when input and output have one channel: only the first kernel tap is used',
     matches: (c) => {
