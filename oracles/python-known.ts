@@ -47,7 +47,8 @@ export const PYTHON_KNOWN: readonly KnownFinding[] = [
   },
   {
     id: 'tf-onednn-conv3d-strided-stale',
-    oracles: ['tf'],
+    // tfjs-node runs the same libtensorflow 2.21 kernels (oneDNN on by default).
+    oracles: ['tf', 'tfjs-node'],
     summary:
       "TensorFlow's oneDNN Conv3D (float32) with a stride > 1 returns values that depend on the Conv3D calls made before it in the process: zeros where the answer is not, or uninitialised memory (e.g. -6e27). The same call in a fresh process is right",
     matches: (c) => c.framework === 'tf' && c.op === 'conv3d' && (c.dtype ?? 'float32') === 'float32' && spatial3(c.attrs?.['strides'], c.attrs?.['data_format'] === 'NCDHW').some((x) => x > 1),
