@@ -22,8 +22,10 @@ export const PROPERTIES: readonly Property<never>[] = [
   strideProperty,
   groupsProperty,
   equivalenceProperty,
-  validityProperty,
+  // Before validity: a validity case can leave a slow call running in an oracle's host, which
+  // the next cell then waits for; validity stays last, as before cross-framework existed.
   crossFrameworkProperty,
+  validityProperty,
 ] as unknown as Property<never>[];
 
 export type { Property, Verdict } from './property.js';

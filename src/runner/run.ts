@@ -173,7 +173,7 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
     };
     if (o.regressionsDir) failure.file = saveRegression(o.regressionsDir, failure);
     cell.failure = failure;
-  } else if (details.failed && details.interrupted && details.numRuns === 0) {
+  } else if (details.failed && details.interrupted && details.numRuns === 0 && cell.failed === 0) {
     // fast-check calls a run that its time limit interrupted before the first case finished a
     // failure; nothing failed: the cell's share of the budget was shorter than one case.
     cell.note = `no case finished within the cell's ${budgetMs} ms share of the time budget`;
