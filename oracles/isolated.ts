@@ -49,6 +49,12 @@ export class IsolatedOracle implements Oracle {
   private readonly startTimeoutMs: number;
   /** Set when the backend cannot be loaded at all (e.g. tfjs-node not built): every call fails fast. */
   private unavailable: string | undefined;
+  /**
+   * Set by close(). A property abandoned by fast-check's time limit may still be running and call
+   * again after the run has closed the oracle; such a call must fail, not start a new host that
+   * nobody will ever close (it kept `convcheck run` from exiting).
+   */
+  private closed = false;
   private readonly backend: IsolatedOptions['backend'];
   /** What the loaded backend declared about itself (adapter modules, protocol programs). */
   info: BackendInfo | undefined;
@@ -85,6 +91,7 @@ export class IsolatedOracle implements Oracle {
 
   /** Starts the host if needed; resolves to an error message when the backend can't load. */
   start(): Promise<string | undefined> {
+    if (this.closed) return Promise.resolve(`${this.name}: the oracle was closed`);
     if (this.unavailable !== undefined) return Promise.resolve(this.unavailable);
     if (this.child && this.starting) return this.starting;
     const args = this.backend ? [this.name, JSON.stringify(this.backend)] : [this.name];
@@ -193,6 +200,8 @@ export class IsolatedOracle implements Oracle {
    */
   async restart(): Promise<void> {
     await this.close();
+    // Closing for a restart is not the end of the oracle: the next call starts a fresh host.
+    this.closed = false;
   }
 
   /**
@@ -200,6 +209,7 @@ export class IsolatedOracle implements Oracle {
    * seen) is waited for too, so that an unclean end after the last answer is recorded.
    */
   async close(): Promise<void> {
+    this.closed = true;
     const child = this.child;
     this.child = undefined;
     this.starting = undefined;

@@ -26,6 +26,17 @@ const TF_OPS = ['conv1d', 'conv2d', 'conv3d', 'conv1d_transpose', 'conv2d_transp
 /** tfjs has no groups, no dilations in transposes, and refuses stride with dilation. */
 const TFJS_AVOID = { groups: true, dilatedTranspose: true, strideWithDilation: true } as const;
 
+const TORCH_OPS = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d'].map((op) => ['torch', op] as const);
+const JAX_OPS = [['jax', 'conv_general_dilated'], ['jax', 'conv_transpose']] as const;
+
+/** TF's CPU backprop-input kernels have no dilation (the bridge answers unsupported; bridge/tf_ops.py). */
+const TF_CPU_AVOID = { dilatedTranspose: true } as const;
+
+/** The Python bridge (bridge/convcheck_bridge.py) on the process protocol, one process per framework. */
+function python(framework: string, ops: OracleEntry['ops'], description: string, avoid?: OracleEntry['avoid']): OracleEntry {
+  return { ops, float64: true, ...(avoid ? { avoid } : {}), module: './process/backend.js', options: { argv: ['$PYTHON', 'bridge/convcheck_bridge.py', '--framework', framework] }, description };
+}
+
 export const ORACLES: Readonly<Record<string, OracleEntry>> = {
   ort: { ops: ONNX_OPS, float64: false, module: './ort/backend.js', options: {}, description: 'onnxruntime-node, CPU execution provider (onnx Conv, ConvTranspose)' },
   'tfjs-cpu': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'cpu' }, description: 'TensorFlow.js cpu backend (tf ops)' },
@@ -35,6 +46,10 @@ export const ORACLES: Readonly<Record<string, OracleEntry>> = {
   'ort-web': { ops: ONNX_OPS, float64: false, browser: true, module: './browser/backend.js', options: { kind: 'ort-web' }, description: 'onnxruntime-web, wasm execution provider, in headless chromium' },
   'ort-webgpu': { ops: ONNX_OPS, float64: false, browser: true, module: './browser/backend.js', options: { kind: 'ort-webgpu' }, description: 'onnxruntime-web, WebGPU execution provider, in headless chromium (SwiftShader without a GPU)' },
   'tfjs-node': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'tensorflow' }, description: 'TensorFlow.js native backend from @tensorflow/tfjs-node (tf ops, real TensorFlow kernels)' },
+  torch: python('torch', TORCH_OPS, 'PyTorch (torch.nn.functional conv/conv_transpose 1-3-D) in .venv, CPU'),
+  jax: python('jax', JAX_OPS, 'JAX (jax.lax.conv_general_dilated, conv_transpose) in .venv, CPU, Precision.HIGHEST'),
+  tf: python('tf', TF_OPS, "TensorFlow (tf.nn's seven conv ops) in .venv, CPU, oneDNN kernels (TF's default)", TF_CPU_AVOID),
+  'tf-eigen': python('tf-eigen', TF_OPS, "TensorFlow (tf.nn's seven conv ops) in .venv, CPU, Eigen kernels (TF_ENABLE_ONEDNN_OPTS=0)", TF_CPU_AVOID),
 };
 
 /**
@@ -54,5 +69,11 @@ export function oracleEntry(name: string): OracleEntry | undefined {
 
 export const ORACLE_NAMES = Object.keys(ORACLES);
 
-/** What `convcheck run` uses without --oracles: every oracle but the browser ones. */
-export const DEFAULT_ORACLES = ORACLE_NAMES.filter((n) => !ORACLES[n]!.browser);
+/**
+ * What `convcheck run` uses without --oracles: the Node runtimes. The Python oracles are opt-in
+ * (--oracles torch,jax,tf,tf-eigen): they need `npm run setup`'s .venv, start in seconds rather
+ * than milliseconds, JAX compiles every new shape (~0.5 s here), and TF's oneDNN kernels give
+ * nondeterministic garbage on some CPUs (docs/findings-python.md). The browser oracles are opt-in
+ * too: each starts a headless chromium.
+ */
+export const DEFAULT_ORACLES = ['ort', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-node'];

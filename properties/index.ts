@@ -4,6 +4,7 @@
  */
 import { adjointnessProperty, shapeLawProperty } from './adjointness.js';
 import { bilinearityProperty } from './bilinearity.js';
+import { crossFrameworkProperty } from './crossframework.js';
 import { differentialProperty, impulseProperty } from './differential.js';
 import { equivalenceProperty } from './equivalence.js';
 import type { Property } from './property.js';
@@ -22,6 +23,9 @@ export const PROPERTIES: readonly Property<never>[] = [
   strideProperty,
   groupsProperty,
   equivalenceProperty,
+  // Before validity: a validity case can leave a slow call running in an oracle's host, which
+  // the next cell then waits for; validity stays last, as before cross-framework existed.
+  crossFrameworkProperty,
   validityProperty,
   zeroInputProperty,
   repeatableProperty,

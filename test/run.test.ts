@@ -22,7 +22,7 @@ const budgetMs = Number(process.env['CONVCHECK_TEST_BUDGET_MS'] ?? 60_000);
 describe(`bounded run of every oracle (seed ${seed})`, () => {
   it('classifies every failure it meets: known on this machine, or new and re-checked', { timeout: budgetMs * 4 + 120_000 }, async () => {
     const cells = await runSuite({
-      oracles: ORACLE_NAMES,
+      oracles: DEFAULT_ORACLES,
       properties: PROPERTIES.map((p) => p.name),
       runs: 100,
       seed,

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Everything `npm ci` cannot install: Debian's chromium (the HTML report is tested in it),
 # Debian's libonnx-testdata (ONNX conformance), and tfjs-node built against the local
-# tensorflow-cpu wheel (tools/setup-tfjs-node.sh). Idempotent: a few seconds when all is there.
-# A failed tfjs-node build is reported loudly and is not fatal: that oracle is then UNAVAILABLE.
+# tensorflow-cpu wheel (tools/setup-tfjs-node.sh), and the Python bridge's .venv with pinned torch,
+# jax and tensorflow-cpu (tools/setup-python.sh). Idempotent: seconds when all is there.
+# A failed tfjs-node build or venv is reported loudly and is not fatal: those oracles are then
+# UNAVAILABLE.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '[setup] %s\n' "$*"; }
@@ -26,4 +28,8 @@ say "ONNX backend tests: /usr/share/libonnx-testdata"
 
 if ! bash tools/setup-tfjs-node.sh; then
   say "!!! tfjs-node setup FAILED: the tfjs-node oracle will be UNAVAILABLE (runs and tests say so and go on)" >&2
+fi
+
+if ! bash tools/setup-python.sh; then
+  say "!!! Python bridge setup FAILED: the torch, jax, tf and tf-eigen oracles will be UNAVAILABLE (runs and tests say so and go on)" >&2
 fi

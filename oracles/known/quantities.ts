@@ -12,7 +12,7 @@ import { dilatedSize } from '../../src/core/shapes.js';
 import type { Value } from './expr.js';
 
 /** Per call. */
-export const SCALARS = ['op', 'rank', 'batch', 'inChannels', 'outChannels', 'groups', 'inputSize', 'padMode', 'layout', 'transposed'] as const;
+export const SCALARS = ['op', 'rank', 'batch', 'inChannels', 'outChannels', 'groups', 'inputSize', 'padMode', 'layout', 'transposed', 'dtype'] as const;
 /** Per spatial axis, in the framework's axis order. */
 export const AXES = ['in', 'out', 'forwardOut', 'k', 'effK', 's', 'd', 'padLo', 'padHi', 'outputPadding', 'full', 'target'] as const;
 
@@ -89,6 +89,7 @@ function tf(c: CaseJson): Quantities | undefined {
       inputSize: product(x.shape),
       padMode,
       layout: cFirst ? 'channelsFirst' : 'channelsLast',
+      dtype: c.dtype ?? 'float32',
       transposed,
     },
     axes: inSp.map((n, i) => ({
@@ -148,6 +149,7 @@ function onnx(c: CaseJson): Quantities | undefined {
       padMode,
       layout: 'channelsFirst',
       transposed,
+      dtype: c.dtype ?? 'float32',
     },
     axes,
   };

@@ -67,7 +67,7 @@ program
 sizeOptions(program
   .command('run'))
   .description('the main job: random cases through every oracle and property; failures shrunk, saved and printed')
-  .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')} (default: all but the browser ones)`).default(DEFAULT_ORACLES.join(',')))
+  .addOption(new Option('--oracles <list>', `comma-separated: reference, ${ORACLE_NAMES.join(', ')} (default: ${DEFAULT_ORACLES.join(', ')}; the Python ones need npm run setup, the browser ones chromium)`).default(DEFAULT_ORACLES.join(',')))
   .option('--properties <list>', 'comma-separated property names (default: all)')
   .option('--runs <n>', 'generated inputs per oracle × property (the time budget may stop earlier)', '200')
   .option('--seed <s>', 'run seed (default: $CONVCHECK_SEED, else the clock); always printed')
