@@ -86,6 +86,12 @@ describe('built-in findings on their minimal cases (docs/findings.md)', () => {
     // docs/repros/tf_onednn_strided_one_window.py, case 1, and its two controls (batch 1; two input channels)
     ['tfjs-node', 'tf-onednn-strided-one-window', tf('conv2d', { strides: [1, 1, 2, 1], padding: 'SAME' }, [2, 2, 1, 1], [1, 2, 1, 1]), tf('conv2d', { strides: [1, 1, 2, 1], padding: 'SAME' }, [1, 2, 1, 1], [1, 2, 1, 1])],
     ['tfjs-node', 'tf-onednn-strided-one-window', tf('conv3d', { strides: [1, 1, 1, 2, 1], padding: 'SAME' }, [1, 1, 3, 1, 1], [1, 1, 2, 1, 2]), tf('conv2d', { strides: [1, 1, 2, 1], padding: 'SAME' }, [2, 2, 1, 2], [1, 2, 2, 1])],
+    // docs/findings.md (browser oracles): a grouped 3-D Conv; the 2-D one runs
+    ['ort-webgpu', 'ort-webgpu-conv3d-groups', onnx('Conv', { group: 2 }, [1, 2, 1, 1, 1], [2, 1, 1, 1, 1]), onnx('Conv', { group: 2 }, [1, 2, 1, 1], [2, 1, 1, 1])],
+    // docs/findings-python.md: W axis in 3, kernel 1, stride 3: SAME total (1-1)·3 + 1 - 3 = -2; stride 2 gives 0
+    ['tf-eigen', 'tf-eigen-conv3d-same-shift', tf('conv3d', { strides: [1, 1, 1, 3, 1], padding: 'SAME' }, [1, 2, 1, 3, 1], [2, 1, 1, 1, 1]), tf('conv3d', { strides: [1, 1, 1, 2, 1], padding: 'SAME' }, [1, 2, 1, 3, 1], [2, 1, 1, 1, 1])],
+    ['tf', 'tf-conv3d-float64-same-negative-pad', { ...tf('conv3d', { strides: [1, 1, 1, 3, 1], padding: 'SAME' }, [1, 2, 1, 3, 1], [2, 1, 1, 1, 1]), dtype: 'float64' }, tf('conv3d', { strides: [1, 1, 1, 3, 1], padding: 'SAME' }, [1, 2, 1, 3, 1], [2, 1, 1, 1, 1])],
+    ['tf', 'tf-onednn-conv3d-strided-stale', tf('conv3d', { strides: [1, 1, 1, 2, 1], padding: 'VALID' }, [1, 1, 1, 4, 1], [1, 1, 1, 1, 1]), tf('conv3d', { strides: [1, 1, 1, 1, 1], padding: 'VALID' }, [1, 1, 1, 4, 1], [1, 1, 1, 1, 1])],
   ];
   for (const [oracle, id, inside, outside, m] of cases) {
     it(`${id}: the minimal case is in, a near case is out`, () => {

@@ -69,7 +69,7 @@ describe('mergeReports', () => {
     expect(imp).toMatchObject({ cases: 24, passed: 21, known: 2, unsupported: 1, knownIds: ['k1'] });
     expect(imp!.failure).toBeUndefined();
     expect(report.knownFindings.map((k) => k.id)).toEqual(['k1']);
-    expect(report.totals).toEqual({ cases: 57, failed: 1, known: 2, unsupported: 1, lenient: 0 });
+    expect(report.totals).toEqual({ cases: 57, failed: 1, known: 2, unsupported: 1, lenient: 0, nondeterministic: 0 });
     expect(report.startedAt).toBe('2026-11-29T01:00:01.000Z');
     expect(report.durationMs).toBe(5000); // shard 3 starts 2 s after shard 1 and runs 3 s
   });

@@ -225,6 +225,11 @@ async function searchRound(
         if (isNew(v)) late ??= { input, verdict: v };
         return true;
       }
+      if (isNew(v)) {
+        // Kept in case the time limit abandons this check while the failure is re-checked:
+        // it is then reported unshrunk rather than lost.
+        late ??= { input, verdict: v };
+      }
       cell.cases++;
       if (v.status === 'lenient') {
         cell.lenient++;
@@ -246,7 +251,9 @@ async function searchRound(
       // A further instance of a failure this cell already reported.
       if (excluded.includes(regionKey(v.cases))) return true;
       judging.log = false;
-      const c = await confirm(impl, prop, input, v);
+      const confirming = confirm(impl, prop, input, v);
+      inflight = confirming;
+      const c = await confirming;
       mode = c.kind === 'nondeterministic' ? 'shrink-any' : 'shrink';
       throw new VerdictError(v);
     }),
