@@ -13,6 +13,12 @@ import { invocation } from './package.js';
 import { parseSizeOptions, type SizeOptions } from '../generators/sizes.js';
 import { overallPrecision, parsePrecision, precisionReport, type PrecisionMode } from '../runner/precision.js';
 
+/** `--dtype` checked: the 16-bit dtypes generated cases may take. */
+export function dtypeOption(s: string): 'float16' | 'bfloat16' {
+  if (s === 'float16' || s === 'bfloat16') return s;
+  throw new UsageError(`--dtype must be float16 or bfloat16 (float32 and float64 cases are drawn by default), got ${JSON.stringify(s)}`);
+}
+
 /** `--precision` checked, or a usage error. */
 export function precisionOption(s: string | undefined): PrecisionMode | undefined {
   if (s === undefined) return undefined;
@@ -42,6 +48,7 @@ export interface RunArgs {
   maxChannels?: string;
   maxKernel?: string;
   precision?: string;
+  dtype?: string;
   known?: string[];
 }
 
@@ -103,6 +110,7 @@ export function runOptions(a: RunArgs): RunOptions {
     ...(a.strict ? { strict: true } : {}),
     sizes: sizeArgs(a),
     ...(a.precision !== undefined ? { precision: precisionOption(a.precision)! } : {}),
+    ...(a.dtype !== undefined ? { dtype: dtypeOption(a.dtype) } : {}),
     known: loadKnownOption(a.known),
   };
 }

@@ -11,7 +11,7 @@ import { invocation } from './package.js';
 import { AdapterError } from '../validate/adapter.js';
 import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
-import { parseDuration, precisionOption, reportFormats, sizeArgs, UsageError } from './run.js';
+import { dtypeOption, parseDuration, precisionOption, reportFormats, sizeArgs, UsageError } from './run.js';
 import { overallPrecision, precisionReport } from '../runner/precision.js';
 import { loadKnownOption } from './known.js';
 import type { Regression } from '../runner/regressions.js';
@@ -37,6 +37,7 @@ export interface ValidateArgs {
   maxChannels?: string;
   maxKernel?: string;
   precision?: string;
+  dtype?: string;
   known?: string[];
 }
 
@@ -100,6 +101,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
         replayBase,
         sizes: sizeArgs(a),
         ...(precision ? { precision } : {}),
+        ...(a.dtype !== undefined ? { dtype: dtypeOption(a.dtype) } : {}),
         known: loadKnownOption(a.known),
       },
       {

@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly strict?: boolean;
   /** `--precision`: judge under one profile, or under each to find the tightest met (auto). */
   readonly precision?: PrecisionMode;
+  /** `--dtype float16|bfloat16`: every generated case in that dtype (for implementations that compute it). */
+  readonly dtype?: 'float16' | 'bfloat16';
   /** Sizes of generated cases (`--sizes`, `--max-spatial`, ...); replay commands carry them. */
   readonly sizes?: SizeOptions;
 }
@@ -88,7 +90,7 @@ export function propertyByName(name: string): Property<unknown> {
 
 export function replayCommand(o: RunOptions, oracle: string, property: string, path: string | undefined): string {
   const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
-  const base = (o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`) + sizeFlags(o.sizes) + (o.precision ? ` --precision ${o.precision}` : '') + (o.strict ? ' --strict' : '');
+  const base = (o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`) + sizeFlags(o.sizes) + (o.precision ? ` --precision ${o.precision}` : '') + (o.dtype ? ` --dtype ${o.dtype}` : '') + (o.strict ? ' --strict' : '');
   // The seed alone replays the search and its shrinking exactly; fast-check's path (kept in the
   // regression file) skips the search, but shrinking long arrays makes it too long to print. A
   // cell's later failures (found with earlier ones excluded) have no path of their own to give.
@@ -147,6 +149,7 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
     ...(o.sizes?.preset ? { sizes: o.sizes.preset } : {}),
     ...(o.sizes?.limits ? { limits: o.sizes.limits } : {}),
     ...(o.precision ? { dyadicShare: 0.5 } : {}),
+    ...(o.dtype ? { dtype: o.dtype } : {}),
   });
   if (!arb) return emptyCell(impl.name, prop.name, 'not-applicable', `no ${prop.name} inputs for ${impl.name}'s ops`);
   const cell = emptyCell(impl.name, prop.name, 'ran');

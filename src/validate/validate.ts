@@ -34,6 +34,8 @@ export interface ValidateOptions {
   readonly sizes?: SizeOptions;
   /** `--precision`: judge under one profile, or find the tightest met (auto). */
   readonly precision?: PrecisionMode;
+  /** Every generated case in this 16-bit dtype. */
+  readonly dtype?: 'float16' | 'bfloat16';
   /** Known findings (built-in plus the user's; see knownRegistry): failures in them are counted apart. */
   readonly known?: readonly KnownFinding[];
   /** Distinct failures searched for per property (default 1). */
@@ -95,6 +97,7 @@ export async function validate(target: Adapter | Implementation | ImplSource | s
         ...(o.strict ? { strict: true } : {}),
         ...(o.sizes ? { sizes: o.sizes } : {}),
         ...(o.precision ? { precision: o.precision } : {}),
+        ...(o.dtype ? { dtype: o.dtype } : {}),
         ...(o.known ? { known: o.known } : {}),
         // A verdict on an adapter needs one failure per property; `run` searches on for more.
         maxFailuresPerCell: o.maxFailuresPerCell ?? 1,
