@@ -17,12 +17,12 @@ import { runSuite } from '../src/runner/run.js';
 import { failureReport } from '../src/runner/table.js';
 
 const seed = Number(process.env['CONVCHECK_SEED'] ?? 20261127);
-const budgetMs = Number(process.env['CONVCHECK_TEST_BUDGET_MS'] ?? 60_000);
+const budgetMs = Number(process.env['CONVCHECK_TEST_BUDGET_MS'] ?? 90_000);
 
 describe(`bounded run of every oracle (seed ${seed})`, () => {
   it('classifies every failure it meets: known on this machine, or new and re-checked', { timeout: budgetMs * 4 + 120_000 }, async () => {
     const cells = await runSuite({
-      oracles: DEFAULT_ORACLES,
+      oracles: ORACLE_NAMES,
       properties: PROPERTIES.map((p) => p.name),
       runs: 100,
       seed,
