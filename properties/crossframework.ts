@@ -108,7 +108,7 @@ export const crossFrameworkProperty: Property<CaseJson> = {
     const call = parseCase(source, 'source');
     const ref = runReference(call);
     if (ref.kind !== 'value') return { status: 'fail', message: 'the reference rejected a generated case', cases: [source] };
-    const bound = errorBound(call, call.dtype).bound;
+    const bound = errorBound(call, call.dtype, impl.precision).bound;
     let answered = 0;
     const unsupported: string[] = [];
     for (const e of expressions(impl, source)) {

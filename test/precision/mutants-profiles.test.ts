@@ -27,7 +27,10 @@ const PRECISION_ONLY: Record<string, string | readonly string[]> = {
   // mutant meets fp16. Either way it is never called fp32, tf32 or correct.
   'onnx-half-accumulator': ['fp16', 'fp16-acc16'],
   'onnx-tf32-inputs': 'tf32',
-  'onnx-relative-error': 'bf16',
+  // bf16 by its model; the cross-framework property judges the translated calls against the
+  // source call's bound, where the 1e-3 error can exceed bf16's output term and land at the
+  // loosest profile. Either way never fp32, tf32 or fp16.
+  'onnx-relative-error': ['bf16', 'fp16-acc16'],
   'tf-relative-error-1e-6': 'fp16',
 };
 // Generous: every cell stops at its run count, never at the clock, so the classification is the same on any machine.
