@@ -2,20 +2,11 @@
  * Where convcheck itself is installed: its package root (for --version and the shipped set-up
  * scripts) and the project it is installed into (where `convcheck setup` installs things).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-/** The nearest directory above this module holding a package.json: convcheck's own root. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('convcheck: cannot find its own package.json');
-    dir = up;
-  }
-  return dir;
-}
+export { packageRoot } from '../root.js';
+import { packageRoot } from '../root.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
