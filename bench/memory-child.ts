@@ -11,6 +11,10 @@ import { writeSync } from 'node:fs';
 import { evaluate } from '../src/case/case.js';
 import { readCases, writeOutcomeJson } from '../src/case/io.js';
 import { reference } from '../src/conventions/index.js';
+import { setMaxElements } from '../src/core/shapes.js';
+
+// The case is 10⁷ elements, past the default memory guard (4·2²⁰): raised as the CLI's --max-elements does.
+setMaxElements(20_000_000);
 
 if (process.argv[2] === '--reference') {
   const side = Math.round(Math.sqrt(Number(process.argv[3]) / 4));

@@ -44,7 +44,7 @@ export function memoryFigure(side = 1581, channels = 4): MemoryFigure {
       JSON.stringify({ id: 'big', framework: 'torch', op: 'conv2d', attrs: { padding: 1 }, inputs: { input: { shape: [1, channels, side, side], data: x }, weight: { shape: [channels, channels, 3, 3], data: w } } }),
     );
     const here = fileURLToPath(new URL('.', import.meta.url));
-    const peakBytes = peakRss([join(here, '..', 'src', 'cli', 'main.js'), 'eval', file]);
+    const peakBytes = peakRss([join(here, '..', 'src', 'cli', 'main.js'), 'eval', '--max-elements', '20000000', file]);
     const streamedPeakBytes = peakRss([join(here, 'memory-child.js'), file]);
     const floorBytes = peakRss(['-e', '0']);
     const ref = spawnSync(process.execPath, [join(here, 'memory-child.js'), '--reference', String(n)], { encoding: 'utf8' });
