@@ -9,24 +9,34 @@ import { runReference, type Implementation } from './implementation.js';
 import type { Verdict } from './property.js';
 import { compareTo, errorBound } from './tolerance.js';
 
-export type Ran = { ok: true; out: Tensor; bound: Float64Array } | { ok: false; verdict: Verdict };
+/** reference: the reference value, when it came with the bound (runValid). */
+export type Ran = { ok: true; out: Tensor; bound: Float64Array; reference?: Tensor } | { ok: false; verdict: Verdict };
 
-/** Runs a case that the convention accepts; anything but a value becomes the verdict. */
+/**
+ * Runs a case that the convention accepts; anything but a value becomes the verdict. The bound
+ * and the reference value (one pass) are computed while the implementation's answer is in flight:
+ * an oracle runs in its own process, so the two overlap.
+ */
 export async function runValid(impl: Implementation, json: CaseJson, cases: readonly CaseJson[] = [json]): Promise<Ran> {
   const call = parseCase(json, 'property');
-  const r: OracleResult = await impl.run(call);
+  const pending: Promise<OracleResult> = impl.run(call);
+  let bound: ReturnType<typeof errorBound> | undefined;
+  let boundError: unknown;
+  try {
+    bound = errorBound(call, call.dtype, impl.precision);
+  } catch (e) {
+    boundError = e;
+  }
+  const r = await pending;
   switch (r.kind) {
     case 'value': {
-      let bound: Float64Array;
-      try {
-        bound = errorBound(call, call.dtype, impl.precision).bound;
-      } catch (e) {
+      if (!bound) {
         // Some properties build calls from the implementation's own outputs (shape law); when
         // those shapes were wrong, the call may be one the convention refuses.
-        if (e instanceof ConvError) return { ok: false, verdict: { status: 'fail', message: `${impl.name} returned a value for a call the convention rejects: ${e.message}`, cases } };
-        throw e;
+        if (boundError instanceof ConvError) return { ok: false, verdict: { status: 'fail', message: `${impl.name} returned a value for a call the convention rejects: ${boundError.message}`, cases } };
+        throw boundError;
       }
-      return { ok: true, out: { shape: r.shape, data: r.data }, bound };
+      return { ok: true, out: { shape: r.shape, data: r.data }, bound: bound.bound, reference: bound.reference };
     }
     case 'unsupported':
       return { ok: false, verdict: { status: 'unsupported', reason: r.reason } };
@@ -41,8 +51,14 @@ export async function runValid(impl: Implementation, json: CaseJson, cases: read
 export async function differential(impl: Implementation, json: CaseJson): Promise<Verdict> {
   const ran = await runValid(impl, json);
   if (!ran.ok) return ran.verdict;
-  const ref = runReference(parseCase(json, 'property'));
-  if (ref.kind !== 'value') return { status: 'fail', message: `the reference rejected a generated case: ${'error' in ref ? ref.error : ref.kind}`, cases: [json] };
+  // The reference value came with the bound, in the same pass.
+  let ref: Tensor;
+  if (ran.reference) ref = ran.reference;
+  else {
+    const r = runReference(parseCase(json, 'property'));
+    if (r.kind !== 'value') return { status: 'fail', message: `the reference rejected a generated case: ${'error' in r ? r.error : r.kind}`, cases: [json] };
+    ref = { shape: r.shape, data: r.data };
+  }
   const cmp = compareTo({ shape: ref.shape, data: ref.data }, ran.out, ran.bound);
   if (cmp.ok) return { status: 'pass', ratio: cmp.ratio };
   return {
