@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { IsolatedOracle } from '../oracles/isolated.js';
-import { buildModel, DEFAULT_OPSET, modelKey, type ModelSpec, type OrtOp } from '../oracles/ort/model.js';
 import { translate, Unsupported } from '../oracles/tfjs/translate.js';
 import type { OracleCall } from '../oracles/types.js';
+import { pageRequest, type BrowserKind } from '../oracles/browser/backend.js';
 import { openSession } from '../oracles/browser/session.js';
 import { parseCase } from '../src/case/case.js';
 import { anyCaseArb } from '../src/generators/cases.js';
@@ -34,24 +34,13 @@ function casesFor(kind: string, n: number): OracleCall[] {
   return ok.slice(0, n);
 }
 
-const plain = (t: { shape: readonly number[]; data: ArrayLike<number> }) => ({ shape: [...t.shape], data: Array.from(t.data) });
-
-function pageItem(kind: string, c: OracleCall): unknown {
-  if (kind.startsWith('tfjs-')) return { framework: c.framework, op: c.op, attrs: c.attrs, dtype: c.dtype, inputs: Object.fromEntries(Object.entries(c.inputs).map(([k, t]) => [k, plain(t)])) };
-  const X = c.inputs['X']!;
-  const W = c.inputs['W']!;
-  const B = c.inputs['B'];
-  const spec: ModelSpec = { op: c.op as OrtOp, dtype: 'float32', rankX: X.shape.length, rankW: W.shape.length, rankB: B?.shape.length, attrs: c.attrs, opset: DEFAULT_OPSET };
-  return { key: modelKey(spec), model: Buffer.from(buildModel(spec)).toString('base64'), feeds: { X: plain(X), W: plain(W), ...(B ? { B: plain(B) } : {}) } };
-}
-
 type PageApi = { convcheck: { init(k: string): Promise<unknown>; rawLoop(k: string, items: unknown[]): Promise<number> } };
 
 async function rawRate(kind: string, calls: OracleCall[]): Promise<number> {
   const session = await openSession(kind);
   try {
     await session.page.evaluate((k) => (globalThis as unknown as PageApi).convcheck.init(k), kind);
-    const items = calls.map((c) => pageItem(kind, c));
+    const items = calls.map((c) => pageRequest(kind as BrowserKind, c));
     // rawLoop skips nothing: a call the runtime refuses throws and ends the loop, so keep the ones that run.
     const runnable: unknown[] = [];
     for (const it of items) {

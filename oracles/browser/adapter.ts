@@ -7,9 +7,9 @@
  * Options: {path: the module's path, options: the --impl-option values}.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { toCaseJson } from '../../src/validate/adapter.js';
+import { adapterAnswer, toCaseJson } from '../../src/validate/adapter.js';
 import { checkDeclaration, DeclarationError } from '../../src/validate/declaration.js';
-import { BackendFailure, Unsupported, type BackendInfo, type OracleBackend } from '../types.js';
+import type { BackendInfo, OracleBackend } from '../types.js';
 import { firstLine, openSession, serialQueue } from './session.js';
 
 type PageApi = {
@@ -46,11 +46,8 @@ export default async function create(o: { path: string; options?: Readonly<Recor
         } catch (e) {
           throw new Error(firstLine(e)); // the adapter threw: it refuses the call
         }
-        if (typeof out.unsupported === 'string') throw new Unsupported(out.unsupported);
-        const shape = out.shape ?? [];
-        const n = shape.reduce((a, b) => a * b, 1);
-        if (!out.data || out.data.length !== n) throw new BackendFailure(`run() returned shape [${shape.join(', ')}] with ${out.data?.length ?? 'no'} values (needs ${n})`);
-        return { shape, data: Float64Array.from(out.data) };
+        // Checked as a Node adapter's answer is: {unsupported}, or a shape its data fills.
+        return adapterAnswer(out);
       }),
     dispose: () => session.close(),
   };

@@ -9,7 +9,7 @@
  * built here with the same builder as the native ORT oracle (oracles/ort/model.ts) and sent as bytes.
  */
 import type { Tensor } from '../../src/core/tensor.js';
-import { buildModel, DEFAULT_OPSET, modelKey, presentAttrs, toAttribute, UnrepresentableAttribute, type ModelSpec, type OrtOp } from '../ort/model.js';
+import { buildModel, DEFAULT_OPSET, modelKey, unrepresentable, type ModelSpec, type OrtOp } from '../ort/model.js';
 import { translate, Unsupported, type Caps } from '../tfjs/translate.js';
 import type { BackendInfo, OracleBackend, OracleCall } from '../types.js';
 import { firstLine, openSession, serialQueue } from './session.js';
@@ -27,6 +27,24 @@ export type BrowserInfo = Record<string, unknown>;
 
 const ORT_OPS: readonly string[] = ['Conv', 'ConvTranspose'];
 const TF_OPS: readonly string[] = ['conv1d', 'conv2d', 'conv3d', 'conv1d_transpose', 'conv2d_transpose', 'conv3d_transpose', 'depthwise_conv2d'];
+
+const plain = (t: Tensor) => ({ shape: [...t.shape], data: Array.from(t.data) });
+
+/**
+ * What the page gets for one call (page.mjs runTfjs / runOrt; bench/browser.ts sends the same):
+ * a tf case as plain arrays, or an onnx call as its model (built here, as the native ORT oracle
+ * builds it, base64) with the session cache key and the feeds.
+ */
+export function pageRequest(kind: BrowserKind, call: OracleCall): unknown {
+  if (kind.startsWith('tfjs-')) {
+    return { framework: call.framework, op: call.op, attrs: call.attrs, dtype: call.dtype, inputs: Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, plain(t)])) };
+  }
+  const X = call.inputs['X']!;
+  const W = call.inputs['W']!;
+  const B = call.inputs['B'];
+  const spec: ModelSpec = { op: call.op as OrtOp, dtype: 'float32', rankX: X.shape.length, rankW: W.shape.length, rankB: B?.shape.length, attrs: call.attrs, opset: DEFAULT_OPSET };
+  return { key: modelKey(spec), model: Buffer.from(buildModel(spec)).toString('base64'), feeds: { X: plain(X), W: plain(W), ...(B ? { B: plain(B) } : {}) } };
+}
 
 export default async function create(options: BrowserOptions): Promise<OracleBackend> {
   const { kind } = options;
@@ -58,18 +76,9 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
     if (!ORT_OPS.includes(call.op)) return `${kind}: onnx op ${call.op} is not wired up`;
     if (call.dtype !== 'float32') return `${kind} computes Conv in float32 only; the case asks for ${call.dtype}`;
     if (!call.inputs['X'] || !call.inputs['W']) return `${kind}: ${call.op} needs inputs X and W`;
-    for (const [k, v] of presentAttrs(call.attrs)) {
-      try {
-        toAttribute(k, v);
-      } catch (e) {
-        if (e instanceof UnrepresentableAttribute) return `${kind}: ${e.message}`;
-        throw e;
-      }
-    }
-    return undefined;
+    const why = unrepresentable(call.attrs);
+    return why === undefined ? undefined : `${kind}: ${why}`;
   }
-
-  const plain = (t: Tensor) => ({ shape: [...t.shape], data: Array.from(t.data) });
 
   async function runNow(call: OracleCall): Promise<Tensor> {
     if (options.testHooks) {
@@ -77,23 +86,12 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
       if (first === 2) await page.evaluate(() => (globalThis as unknown as { convcheck: { hang(): void } }).convcheck.hang());
       if (first === 3) await page.goto('chrome://crash').catch(() => undefined);
     }
-    let out: { shape: number[]; data: number[]; unsupported?: string };
-    if (isTf) {
-      const c = { framework: call.framework, op: call.op, attrs: call.attrs, dtype: call.dtype, inputs: Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, plain(t)])) };
-      out = await page.evaluate((x) => (globalThis as unknown as { convcheck: { runTfjs(c: unknown): typeof out } }).convcheck.runTfjs(x), c);
-      if (out.unsupported !== undefined) throw new Error(`internal: the page calls this unsupported: ${out.unsupported}`);
-    } else {
-      const X = call.inputs['X']!;
-      const W = call.inputs['W']!;
-      const B = call.inputs['B'];
-      const spec: ModelSpec = { op: call.op as OrtOp, dtype: 'float32', rankX: X.shape.length, rankW: W.shape.length, rankB: B?.shape.length, attrs: call.attrs, opset: DEFAULT_OPSET };
-      const model = Buffer.from(buildModel(spec)).toString('base64');
-      const feeds: Record<string, ReturnType<typeof plain>> = { X: plain(X), W: plain(W), ...(B ? { B: plain(B) } : {}) };
-      out = await page.evaluate(
-        ([k, key, m, f]) => (globalThis as unknown as { convcheck: { runOrt(...a: unknown[]): Promise<typeof out> } }).convcheck.runOrt(k, key, m, f),
-        [kind, modelKey(spec), model, feeds] as const,
-      );
-    }
+    type Out = { shape: number[]; data: number[]; unsupported?: string };
+    const item = pageRequest(kind, call);
+    const out = isTf
+      ? await page.evaluate((x) => (globalThis as unknown as { convcheck: { runTfjs(c: unknown): Out } }).convcheck.runTfjs(x), item)
+      : await page.evaluate(([k, x]) => (globalThis as unknown as { convcheck: { runOrt(k: unknown, x: unknown): Promise<Out> } }).convcheck.runOrt(k, x), [kind, item] as const);
+    if (out.unsupported !== undefined) throw new Error(`internal: the page calls this unsupported: ${out.unsupported}`);
     return { shape: out.shape, data: Float64Array.from(out.data) };
   }
 

@@ -10,7 +10,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Tensor } from '../../src/core/tensor.js';
 import type { OracleBackend, OracleCall } from '../types.js';
-import { buildModel, DEFAULT_OPSET, modelKey, presentAttrs, toAttribute, UnrepresentableAttribute, type ModelSpec, type OrtDType, type OrtOp } from './model.js';
+import { buildModel, DEFAULT_OPSET, modelKey, unrepresentable, type ModelSpec, type OrtDType, type OrtOp } from './model.js';
 
 export { buildModel, buildModelProto, decodeModel, modelKey, type ModelSpec } from './model.js';
 
@@ -87,15 +87,8 @@ export class OrtBackend implements OracleBackend {
     const extra = Object.keys(call.inputs).filter((k) => !INPUTS.includes(k));
     if (extra.length > 0) return `ort: unknown input(s) ${extra.join(', ')} for ${call.op}`;
     if (!call.inputs['X'] || !call.inputs['W']) return `ort: ${call.op} needs inputs X and W`;
-    for (const [k, v] of presentAttrs(call.attrs)) {
-      try {
-        toAttribute(k, v);
-      } catch (e) {
-        if (e instanceof UnrepresentableAttribute) return `ort: ${e.message}`;
-        throw e;
-      }
-    }
-    return undefined;
+    const why = unrepresentable(call.attrs);
+    return why === undefined ? undefined : `ort: ${why}`;
   }
 
   async run(call: OracleCall): Promise<Tensor> {

@@ -59,6 +59,19 @@ export function toAttribute(name: string, v: unknown): AttributeProto {
 }
 
 /** The attributes that go into the node, sorted by name; absent (null/undefined) ones left out. */
+/** Why an attribute set cannot be written into an ONNX model, or undefined when every one can. */
+export function unrepresentable(attrs: Readonly<Record<string, unknown>>): string | undefined {
+  for (const [k, v] of presentAttrs(attrs)) {
+    try {
+      toAttribute(k, v);
+    } catch (e) {
+      if (e instanceof UnrepresentableAttribute) return e.message;
+      throw e;
+    }
+  }
+  return undefined;
+}
+
 export function presentAttrs(attrs: Readonly<Record<string, unknown>>): Array<[string, unknown]> {
   return Object.entries(attrs)
     .filter(([, v]) => v !== undefined && v !== null)
