@@ -31,7 +31,7 @@ export function precisionOption(s: string | undefined): PrecisionMode | undefine
 import { machineLine } from '../machine.js';
 import { loadKnownOption } from './known.js';
 
-export interface RunArgs {
+export interface RunArgs extends SearchArgs {
   oracles?: string;
   properties?: string;
   runs?: string;
@@ -40,9 +40,13 @@ export interface RunArgs {
   shard?: string;
   path?: string;
   regressions?: string | false;
+  strict?: boolean;
+}
+
+/** The options `run` and `validate` share: generated sizes, precision, dtype, known findings, reports. */
+export interface SearchArgs {
   report?: string;
   out?: string;
-  strict?: boolean;
   sizes?: string;
   maxSpatial?: string;
   maxChannels?: string;

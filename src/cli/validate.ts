@@ -11,14 +11,14 @@ import { invocation } from './package.js';
 import { AdapterError } from '../validate/adapter.js';
 import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
-import { dtypeOption, parseDuration, precisionOption, reportFormats, sizeArgs, UsageError } from './run.js';
+import { dtypeOption, parseDuration, precisionOption, reportFormats, sizeArgs, UsageError, type SearchArgs } from './run.js';
 import { overallPrecision, precisionReport } from '../runner/precision.js';
 import { loadKnownOption } from './known.js';
 import type { Regression } from '../runner/regressions.js';
 import { formatFailure } from '../testing/format.js';
 import { escapeControls } from '../core/errors.js';
 
-export interface ValidateArgs {
+export interface ValidateArgs extends SearchArgs {
   impl?: string;
   browser?: boolean;
   cmd?: string;
@@ -30,15 +30,6 @@ export interface ValidateArgs {
   timeBudget?: string;
   properties?: string;
   path?: string;
-  report?: string;
-  out?: string;
-  sizes?: string;
-  maxSpatial?: string;
-  maxChannels?: string;
-  maxKernel?: string;
-  precision?: string;
-  dtype?: string;
-  known?: string[];
 }
 
 function printFailure(f: Regression): void {

@@ -160,7 +160,7 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   const judged: Property<unknown> = {
     ...prop,
     check: async (im, input) => {
-      return judgePrecision(o.precision, im, prop, input, judging.log ? log : undefined, o.strict === true);
+      return judgePrecision(o.precision, im, prop, input, judging.log ? log : undefined, o.strict === true, o.known ?? KNOWN);
     },
   };
   const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
@@ -326,9 +326,9 @@ async function checked(prop: Property<unknown>, impl: Implementation, input: unk
  * all of them, with the loosest profile's verdict. Failures inside a known finding are not logged.
  * Leniency and unsupported calls do not depend on the profile.
  */
-async function judgePrecision(mode: PrecisionMode | undefined, impl: Implementation, prop: Property<unknown>, input: unknown, log: RatioLog | undefined, strict: boolean): Promise<Verdict> {
+async function judgePrecision(mode: PrecisionMode | undefined, impl: Implementation, prop: Property<unknown>, input: unknown, log: RatioLog | undefined, strict: boolean, registry: readonly KnownFinding[]): Promise<Verdict> {
   const record = (profile: string, v: Verdict) => {
-    if (log && !(v.status === 'fail' && knownFinding(impl.name, v.cases))) logVerdict(log, profile, v);
+    if (log && !(v.status === 'fail' && knownFinding(impl.name, v.cases, registry))) logVerdict(log, profile, v);
   };
   // Leniency is a failure with --strict, under every profile alike.
   const judge = (v: Verdict): Verdict => (strict && v.status === 'lenient' ? { status: 'fail', message: `lenient (a failure with --strict): ${v.message}`, cases: v.cases } : v);
