@@ -1,41 +1,108 @@
 /**
- * Harness overhead: cases/s of the differential property through `convcheck run`'s machinery
- * (generation, out-of-process oracle, reference, tolerance model) against a raw loop of the same
- * onnxruntime calls in process, on the same cases. Medians of 3, side by side.
+ * Harness throughput, side by side in one run:
+ * 1. per oracle (ORT, tfjs-wasm): cases/s of the differential property through `convcheck run`
+ *    (generation, out-of-process oracle, reference, tolerance model) with one case in flight and
+ *    with the default, against a raw in-process loop of the same oracle on the SAME calls (the
+ *    cell's own inputs, from its seed). Host start-up is measured apart (a one-case run) and left
+ *    out of the steady rate.
+ * 2. a 2-oracle run (ORT + tfjs-wasm, every property): CPU seconds (this process and its oracle
+ *    hosts) over wall seconds, with the oracles one after the other and side by side.
  */
-import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import createOrt from '../oracles/ort/backend.js';
+import createTfjs from '../oracles/tfjs/backend.js';
+import type { OracleBackend } from '../oracles/types.js';
+import { differentialProperty } from '../properties/differential.js';
+import { PROPERTIES } from '../properties/index.js';
+import type { CaseJson } from '../src/case/case.js';
 import { parseCase } from '../src/case/case.js';
-import { anyCaseArb } from '../src/generators/cases.js';
-import { runSuite } from '../src/runner/run.js';
+import { openImplementation } from '../src/runner/implementations.js';
+import { runSuite, type RunOptions } from '../src/runner/run.js';
+import { IN_FLIGHT } from '../src/runner/search.js';
+import { cellSeed } from '../src/runner/seeds.js';
+import { valueStream } from '../src/runner/stream.js';
 import { median, timeIt } from './stats.js';
 
-async function main(): Promise<void> {
-  const n = Number(process.env['BENCH_CASES'] ?? 1000);
-  const seed = 7;
-  const calls = fc.sample(anyCaseArb([['onnx', 'Conv'], ['onnx', 'ConvTranspose']]), { numRuns: n, seed }).map((c) => parseCase(c, 'bench'));
-  const ort = await createOrt({});
-  const raw = await timeIt(3, async () => {
-    for (const c of calls) {
-      try {
-        await ort.run(c);
-      } catch {
-        // rejected calls cost what they cost
+const SEED = 7;
+const base: Omit<RunOptions, 'oracles' | 'properties' | 'runs'> = { seed: SEED, timeBudgetMs: 3_600_000, shard: { index: 1, count: 1 }, regressionsDir: null };
+
+/** CPU seconds of this process and of its children that have exited (the oracle hosts). */
+function cpuSeconds(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  const tick = 100; // USER_HZ on Linux
+  // fields 14-17 of stat (utime stime cutime cstime) are 12-15 after the ") " split.
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / tick;
+}
+
+/** The differential cell's own inputs, as the run draws them from its seed. */
+async function cellInputs(oracle: string, n: number): Promise<CaseJson[]> {
+  const opened = await openImplementation(oracle);
+  if (!opened.impl) throw new Error(`${oracle} unavailable: ${opened.unavailable}`);
+  const arb = differentialProperty.arbitrary(opened.impl, { float64: opened.impl.float64 })!;
+  await opened.close();
+  const stream = valueStream(arb, cellSeed(SEED, oracle, 'differential'), n);
+  const out: CaseJson[] = [];
+  for (let v = await stream.next(); v; v = await stream.next()) out.push(v.value as CaseJson);
+  return out;
+}
+
+async function oracleFigure(oracle: string, backend: OracleBackend, n: number): Promise<void> {
+  const calls = (await cellInputs(oracle, n)).map((c) => parseCase(c, 'bench'));
+  const raw = median(
+    await timeIt(3, async () => {
+      for (const c of calls) {
+        try {
+          if (backend.unsupported(c) === undefined) await backend.run(c);
+        } catch {
+          // rejected calls cost what they cost
+        }
       }
-    }
-  });
-  let cases = 0;
-  const harness = await timeIt(3, async () => {
-    const cells = await runSuite({ oracles: ['ort'], properties: ['differential'], runs: n, seed, timeBudgetMs: 600_000, shard: { index: 1, count: 1 }, regressionsDir: null });
-    cases = cells[0]!.cases;
-  });
+    }),
+  );
+  const harness = async (inFlight: number, runs: number) => {
+    let cases = 0;
+    const t = median(
+      await timeIt(3, async () => {
+        cases = (await runSuite({ ...base, oracles: [oracle], properties: ['differential'], runs, inFlight }))[0]!.cases;
+      }),
+    );
+    return { t, cases };
+  };
+  const startup = await harness(1, 1);
+  const rawRate = n / (raw / 1000);
+  console.log(`${oracle}: differential, the cell's first ${n} inputs`);
+  console.log(`  raw in-process loop             ${Math.round(rawRate)} cases/s`);
+  console.log(`  host start-up + 1 case          ${startup.t.toFixed(0)} ms (left out below)`);
+  for (const inFlight of [1, IN_FLIGHT]) {
+    const h = await harness(inFlight, n);
+    const rate = (h.cases - 1) / ((h.t - startup.t) / 1000);
+    console.log(`  convcheck run, ${inFlight} in flight${inFlight === 1 ? ' ' : ''}        ${Math.round(rate)} cases/s = ${(rate / rawRate).toFixed(2)}x raw`);
+  }
+}
+
+async function twoOracles(): Promise<void> {
+  const props = PROPERTIES.map((p) => p.name);
+  console.log(`ort + tfjs-wasm, ${props.length} properties × 200 runs: CPU (this process + oracle hosts) / wall`);
+  for (const jobs of [1, 2]) {
+    const cpu0 = cpuSeconds();
+    const t0 = performance.now();
+    const cells = await runSuite({ ...base, oracles: ['ort', 'tfjs-wasm'], properties: props, runs: 200, jobs });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds() - cpu0;
+    const cases = cells.reduce((s, c) => s + c.cases, 0);
+    console.log(`  ${jobs === 1 ? 'one oracle at a time' : 'side by side (jobs 2)'}: ${cases} cases in ${wall.toFixed(1)} s, CPU ${cpu.toFixed(1)} s, CPU/wall ${(cpu / wall).toFixed(2)}, ${Math.round(cases / wall)} cases/s`);
+  }
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.env['BENCH_CASES'] ?? 2000);
+  const ort = await createOrt({});
+  await oracleFigure('ort', ort, n);
   await ort.dispose?.();
-  const r = n / (median(raw) / 1000);
-  const h = cases / (median(harness) / 1000);
-  console.log(`onnx Conv/ConvTranspose, ${n} cases`);
-  console.log(`  raw in-process ORT loop      ${Math.round(r)} cases/s`);
-  console.log(`  convcheck run (differential) ${Math.round(h)} cases/s (${cases} cases per run, host start-up included)`);
-  console.log(`  harness / raw = ${(h / r).toFixed(2)}x of the raw rate`);
+  const wasm = await createTfjs({ backend: 'wasm' });
+  await oracleFigure('tfjs-wasm', wasm, n);
+  await wasm.dispose?.();
+  await twoOracles();
 }
 
 void main();

@@ -11,6 +11,8 @@ import { oracleEntry } from './registry.js';
 import { BackendFailure, describeThrown, Unsupported, type OracleBackend, type OracleCall, type OracleResult } from './types.js';
 
 type Request = { id: number; call: OracleCall };
+/** Calls come one per message or several in one (isolated.ts batches a turn's calls). */
+type Message = Request | { batch: Request[] } | 'close';
 type Spec = { module: string; options: unknown };
 
 function spec(): Spec | undefined {
@@ -58,12 +60,29 @@ async function main(): Promise<void> {
     return;
   }
   process.send({ ready: true, ...(info ? { info } : {}) });
-  process.on('message', (msg: Request | 'close') => {
+  // In order, one at a time, unless the backend orders calls itself: the parent blames a hang or
+  // a crash on the oldest unanswered call, which is then the one that was running.
+  const queue: Request[] = [];
+  let running = false;
+  const reply = (r: Request, result: OracleResult) => process.send!({ id: r.id, result });
+  const pump = async () => {
+    if (running) return;
+    running = true;
+    for (let r = queue.shift(); r; r = queue.shift()) reply(r, await answer(backend, r.call));
+    running = false;
+  };
+  process.on('message', (msg: Message) => {
     if (msg === 'close') {
       void (backend.dispose?.() ?? Promise.resolve()).finally(() => process.exit(0));
       return;
     }
-    void answer(backend, msg.call).then((result) => process.send!({ id: msg.id, result }));
+    const requests = 'batch' in msg ? msg.batch : [msg];
+    if (backend.concurrent) {
+      for (const r of requests) void answer(backend, r.call).then((result) => reply(r, result));
+      return;
+    }
+    queue.push(...requests);
+    void pump();
   });
 }
 

@@ -3,6 +3,12 @@
  * 'rejected' result; one that crashes, hangs or lets an exception escape is a 'failed' result,
  * and the host is restarted for the next call. A host that dies between calls fails the next
  * call, so nothing that goes wrong is lost.
+ *
+ * Several calls may be outstanding (the runner keeps a few cases in flight): calls made in one
+ * turn of the event loop travel as one message. The host answers them in order (a backend that
+ * orders calls itself may overlap them), so when it hangs or dies, the oldest unanswered call is
+ * the one it was running: that call gets the verdict, and the others are sent again to a fresh
+ * host, so that no innocent call is failed with a neighbour's crash.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,7 +35,10 @@ export interface IsolatedOptions {
   readonly backend?: { readonly module: string; readonly options: unknown };
 }
 
-type Pending = { resolve: (r: OracleResult) => void; timer: NodeJS.Timeout; child: ChildProcess };
+type Pending = { readonly id: number; readonly call: OracleCall; readonly resolve: (r: OracleResult) => void; child: ChildProcess | undefined; sends: number };
+
+/** A call sent again after its host died of a neighbour's call, at most this many times. */
+const MAX_SENDS = 3;
 
 /** Kills a process group started by a backend (a protocol program); it may be gone already. */
 function killGroup(pid: number): void {
@@ -44,7 +53,12 @@ export class IsolatedOracle implements Oracle {
   private child: ChildProcess | undefined;
   private starting: Promise<string | undefined> | undefined;
   private nextId = 0;
+  /** Unanswered calls, oldest first (ids only grow). */
   private readonly pending = new Map<number, Pending>();
+  /** Calls waiting for this turn of the event loop to end, to go in one message. */
+  private outbox: Pending[] = [];
+  /** Per host: fires when it has calls and has answered none of them for timeoutMs. */
+  private readonly watchdogs = new Map<ChildProcess, NodeJS.Timeout>();
   private readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   /** Set when the backend cannot be loaded at all (e.g. tfjs-node not built): every call fails fast. */
@@ -132,7 +146,7 @@ export class IsolatedOracle implements Oracle {
         }
         resolve(why);
         const clean = this.killed.has(child) || (this.closing.has(child) && code === 0 && incident === undefined);
-        if (!this.failAll(child, why) && ready && !clean) this.incident ??= `${why} (after its last answer)`;
+        if (!this.blame(child, why) && ready && !clean) this.incident ??= `${why} (after its last answer)`;
       });
     });
     child.on('message', (m: { id?: number; result?: OracleResult; incident?: string; spawned?: number }) => {
@@ -144,10 +158,12 @@ export class IsolatedOracle implements Oracle {
       }
       if (m.id === undefined || !m.result) return;
       const p = this.pending.get(m.id);
-      if (!p) return;
-      clearTimeout(p.timer);
+      if (!p || p.child !== child) return;
       this.pending.delete(m.id);
       p.resolve(m.result);
+      // Progress: the watchdog starts over for the calls still waiting.
+      this.disarm(child);
+      this.arm(child);
     });
     return this.starting;
   }
@@ -155,43 +171,92 @@ export class IsolatedOracle implements Oracle {
   async run(call: OracleCall): Promise<OracleResult> {
     const earlier = this.takeIncident();
     if (earlier !== undefined) return { kind: 'failed', error: earlier };
-    const err = await this.start();
-    if (err !== undefined) return { kind: 'failed', error: err };
-    const child = this.child!;
-    const id = this.nextId++;
     return new Promise<OracleResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve({ kind: 'failed', error: `${this.name}: no answer within ${this.timeoutMs} ms (host killed)` });
-        // Forget the hung host at once, so the next call starts a fresh one instead of waiting
-        // for this one's exit.
+      const p: Pending = { id: this.nextId++, call, resolve, child: undefined, sends: 0 };
+      this.pending.set(p.id, p);
+      void this.dispatch(p);
+    });
+  }
+
+  /** Queues a call for the current host (started if need be). */
+  private async dispatch(p: Pending): Promise<void> {
+    const err = await this.start();
+    if (!this.pending.has(p.id)) return;
+    if (err !== undefined || ++p.sends > MAX_SENDS) {
+      this.settle(p, { kind: 'failed', error: err ?? `${this.name}: its host died ${MAX_SENDS} times while this call waited` });
+      return;
+    }
+    const child = this.child!;
+    p.child = child;
+    this.outbox.push(p);
+    // setImmediate, not a microtask: the calls of every case the runner starts in this turn go together.
+    if (this.outbox.length === 1) setImmediate(() => this.flush());
+    this.arm(child);
+  }
+
+  private flush(): void {
+    const out = this.outbox;
+    this.outbox = [];
+    const byHost = new Map<ChildProcess, Pending[]>();
+    for (const p of out) {
+      // A call whose host died meanwhile was settled or queued again by the exit handler.
+      if (!p.child || !this.pending.has(p.id)) continue;
+      const list = byHost.get(p.child) ?? [];
+      list.push(p);
+      byHost.set(p.child, list);
+    }
+    // A failed send means the host is dying: its exit (soon) settles these calls with the reason
+    // (an incident, a signal), which says more than the broken pipe; the watchdog is the backstop.
+    for (const [child, list] of byHost) child.send({ batch: list.map((p) => ({ id: p.id, call: p.call })) }, () => {});
+  }
+
+  private settle(p: Pending, r: OracleResult): void {
+    this.pending.delete(p.id);
+    p.resolve(r);
+  }
+
+  private waiting(child: ChildProcess): Pending[] {
+    return [...this.pending.values()].filter((p) => p.child === child);
+  }
+
+  private arm(child: ChildProcess): void {
+    if (this.watchdogs.has(child) || this.waiting(child).length === 0) return;
+    this.watchdogs.set(
+      child,
+      setTimeout(() => {
+        this.watchdogs.delete(child);
+        // Forget the hung host at once, so the calls sent again start a fresh one instead of
+        // waiting for this one's exit.
         if (this.child === child) {
           this.child = undefined;
           this.starting = undefined;
         }
+        this.blame(child, `${this.name}: no answer within ${this.timeoutMs} ms (host killed)`);
         this.kill(child);
-      }, this.timeoutMs);
-      this.pending.set(id, { resolve, timer, child });
-      // A failed send means the host is dying: its exit (soon) fails this call with the reason
-      // (an incident, a signal), which says more than the broken pipe; the timer is the backstop.
-      child.send({ id, call }, () => {});
-    });
+      }, this.timeoutMs),
+    );
+  }
+
+  private disarm(child: ChildProcess): void {
+    clearTimeout(this.watchdogs.get(child));
+    this.watchdogs.delete(child);
   }
 
   /**
-   * Fails the calls waiting on one host (a restarted host's calls are not its business); says
-   * whether there were any.
+   * A host hung or died with calls waiting: the oldest is the one it was running and gets the
+   * verdict; the others go to a fresh host. Says whether any call was waiting.
    */
-  private failAll(child: ChildProcess, why: string): boolean {
-    let any = false;
-    for (const [id, p] of this.pending) {
-      if (p.child !== child) continue;
-      clearTimeout(p.timer);
-      p.resolve({ kind: 'failed', error: why });
-      this.pending.delete(id);
-      any = true;
+  private blame(child: ChildProcess, why: string): boolean {
+    this.disarm(child);
+    const waiting = this.waiting(child);
+    const [culprit, ...others] = waiting;
+    if (!culprit) return false;
+    this.settle(culprit, { kind: 'failed', error: why });
+    for (const p of others) {
+      p.child = undefined;
+      void this.dispatch(p);
     }
-    return any;
+    return true;
   }
 
   /**

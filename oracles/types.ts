@@ -50,6 +50,11 @@ export interface OracleBackend {
   run(call: OracleCall): Promise<Tensor>;
   /** The declaration, when the backend learns it at load time. */
   describe?(): BackendInfo;
+  /**
+   * Calls may overlap: the backend orders or isolates them itself (a protocol program's window,
+   * a browser page's batches). Otherwise its host runs one call at a time, in order.
+   */
+  readonly concurrent?: boolean;
   dispose?(): Promise<void>;
 }
 

@@ -20,6 +20,9 @@ export type Ran = { ok: true; out: Tensor; bound: Float64Array; reference?: Tens
 export async function runValid(impl: Implementation, json: CaseJson, cases: readonly CaseJson[] = [json]): Promise<Ran> {
   const call = parseCase(json, 'property');
   const pending: Promise<OracleResult> = impl.run(call);
+  // Let the call leave first (an out-of-process oracle sends the calls of a turn together at the
+  // end of it), so the oracle computes while the reference is computed here.
+  await new Promise<void>((r) => setImmediate(r));
   let bound: ReturnType<typeof errorBound> | undefined;
   let boundError: unknown;
   try {

@@ -39,28 +39,33 @@ describe('examples/ci/github-actions.yml', () => {
 });
 
 describe('examples/ci/shards.sh with N=3', () => {
-  it('runs three shards and a merge that covers every one of them', () => {
+  it('runs three shards that split the cells, and a merge equal to the unsharded run', () => {
     const out = join(work, 'ci');
-    const r = spawnSync('bash', [join(ROOT, 'examples', 'ci', 'shards.sh'), '--oracles', 'reference', '--properties', 'differential,shape-law', '--runs', '8'], {
+    const args = ['--oracles', 'reference', '--properties', 'differential,shape-law,adjointness,bilinearity', '--runs', '8'];
+    const main = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+    const r = spawnSync('bash', [join(ROOT, 'examples', 'ci', 'shards.sh'), ...args], {
       cwd: work,
       encoding: 'utf8',
-      env: { ...process.env, N: '3', SEED: '41', BUDGET: '600s', OUT: out, CONVCHECK: `${process.execPath} ${join(ROOT, 'dist', 'src', 'cli', 'main.js')}` },
+      env: { ...process.env, N: '3', SEED: '41', BUDGET: '600s', OUT: out, CONVCHECK: `${process.execPath} ${main}` },
     });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stderr).toContain('[shards] seed 41, 3 shards');
     const shards = [1, 2, 3].map((i) => JSON.parse(readFileSync(join(out, 'shards', `shard-${i}.json`), 'utf8')) as RunReport);
     expect(shards.map((s) => [s.seed, s.shard])).toEqual([[41, '1/3'], [41, '2/3'], [41, '3/3']]);
+    // Cell k of the run goes to shard k mod 3.
+    expect(shards.map((s) => s.cells.map((c) => c.property))).toEqual([['differential', 'bilinearity'], ['shape-law'], ['adjointness']]);
     const merged = JSON.parse(readFileSync(join(out, 'merged', 'convcheck.json'), 'utf8')) as RunReport;
     expect(merged.shards).toEqual(['1/3', '2/3', '3/3']);
-    expect(merged.cells.map((c) => `${c.oracle}/${c.property}`)).toEqual(['reference/differential', 'reference/shape-law']);
-    for (const c of merged.cells) {
-      const parts = shards.map((s) => s.cells.find((x) => x.property === c.property)!);
-      expect(parts.every((p) => p.cases === 8)).toBe(true);
-      expect(c.cases).toBe(24);
-      expect(c.passed).toBe(parts.reduce((s, p) => s + p.passed, 0));
-    }
-    expect(r.stdout).toContain('merged 3 report(s), shards 1/3, 2/3, 3/3: 48 cases, 0 new failure(s)');
-    expect(readFileSync(join(out, 'merged', 'convcheck.junit.xml'), 'utf8')).toMatch(/^<\?xml[^]*<testsuite name="reference" tests="2" failures="0"/);
+    // The same cells, seeds and counts as one unsharded run of the same seed.
+    const whole = join(work, 'whole.json');
+    const u = spawnSync(process.execPath, [main, 'run', '--seed', '41', ...args, '--report', 'json', '--out', whole, '--no-regressions'], { cwd: work, encoding: 'utf8' });
+    expect(u.status, u.stderr).toBe(0);
+    const unsharded = JSON.parse(readFileSync(whole, 'utf8')) as RunReport;
+    const counts = (rep: RunReport) => Object.fromEntries(rep.cells.map((c) => [`${c.oracle}/${c.property}`, [c.cases, c.passed, c.failed, c.unsupported]]));
+    expect(counts(merged)).toEqual(counts(unsharded));
+    expect(merged.cells.every((c) => c.cases === 8)).toBe(true);
+    expect(r.stdout).toContain('merged 3 report(s), shards 1/3, 2/3, 3/3: 32 cases, 0 new failure(s)');
+    expect(readFileSync(join(out, 'merged', 'convcheck.junit.xml'), 'utf8')).toMatch(/^<\?xml[^]*<testsuite name="reference" tests="4" failures="0"/);
     expect(readFileSync(join(out, 'merged', 'convcheck.html'), 'utf8')).toContain('merged from shards');
   }, 300_000);
 });

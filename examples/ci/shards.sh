@@ -4,7 +4,8 @@
 #
 #   N=4 SEED=20261129 BUDGET=20m OUT=convcheck-ci bash examples/ci/shards.sh [convcheck run options]
 #
-#   N        shards (default 4); each searches its own part of the seed space
+#   N        shards (default 4); shard I runs every N-th cell of the run (oracle × property),
+#            with the seed it has unsharded: the merge is the unsharded run
 #   SEED     the run seed shared by every shard (default: the clock); it replays the whole run
 #   BUDGET   each shard's --time-budget (default 120s)
 #   OUT      output directory (default convcheck-ci):

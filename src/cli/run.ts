@@ -41,6 +41,7 @@ export interface RunArgs extends SearchArgs {
   path?: string;
   regressions?: string | false;
   strict?: boolean;
+  jobs?: string;
 }
 
 /** The options `run` and `validate` share: generated sizes, precision, dtype, known findings, reports. */
@@ -54,6 +55,7 @@ export interface SearchArgs {
   precision?: string;
   dtype?: string;
   known?: string[];
+  inFlight?: string;
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -75,7 +77,7 @@ export function sizeArgs(a: { sizes?: string; maxSpatial?: string; maxChannels?:
   }
 }
 
-function positiveInt(name: string, s: string): number {
+export function positiveInt(name: string, s: string): number {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(s)}`);
   return n;
@@ -116,6 +118,8 @@ export function runOptions(a: RunArgs): RunOptions {
     ...(a.precision !== undefined ? { precision: precisionOption(a.precision)! } : {}),
     ...(a.dtype !== undefined ? { dtype: dtypeOption(a.dtype) } : {}),
     known: loadKnownOption(a.known),
+    ...(a.inFlight !== undefined ? { inFlight: positiveInt('--in-flight', a.inFlight) } : {}),
+    ...(a.jobs !== undefined ? { jobs: positiveInt('--jobs', a.jobs) } : {}),
   };
 }
 

@@ -4,22 +4,18 @@
  * seed and path to replay them; failures in a known finding's region are counted as known and the
  * search goes on for new ones.
  */
-import fc from 'fast-check';
-import { KNOWN, knownFinding, type KnownFinding } from '../../oracles/known.js';
+import { availableParallelism } from 'node:os';
+import type { KnownFinding } from '../../oracles/known.js';
 import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
-import type { Property, Verdict } from '../../properties/property.js';
-import { jsonNumber } from '../case/io.js';
+import type { Property } from '../../properties/property.js';
 import type { CaseJson } from '../case/case.js';
-import { describeThrown } from '../../oracles/types.js';
-import { logVerdict, remembering, summarize, withPrecision, type CellPrecision, type PrecisionMode, type RatioLog } from './precision.js';
-import { PROFILE_NAMES } from '../../properties/precision/profiles.js';
-import { sizeFlags, type SizeOptions } from '../generators/sizes.js';
-import { machine } from '../machine.js';
-import { checkAny, confirm, type FailVerdict } from './confirm.js';
+import { summarize, type CellPrecision, type PrecisionMode, type RatioLog } from './precision.js';
+import type { SizeOptions } from '../generators/sizes.js';
 import { openImplementation } from './implementations.js';
-import { saveRegression, type Regression } from './regressions.js';
-import { cellSeed, type Shard } from './seeds.js';
+import type { Regression } from './regressions.js';
+import { regionKey, searchRound } from './search.js';
+import { cellSeed, shardCells, type PlannedCell, type Shard } from './seeds.js';
 
 export interface RunOptions {
   readonly oracles: readonly string[];
@@ -48,6 +44,10 @@ export interface RunOptions {
   readonly dtype?: 'float16' | 'bfloat16';
   /** Sizes of generated cases (`--sizes`, `--max-spatial`, ...); replay commands carry them. */
   readonly sizes?: SizeOptions;
+  /** Checks in flight per cell (default search.ts IN_FLIGHT); 1 checks one case at a time. */
+  readonly inFlight?: number;
+  /** Oracles run side by side (default: one per core). */
+  readonly jobs?: number;
 }
 
 export interface CellResult {
@@ -88,38 +88,46 @@ export function propertyByName(name: string): Property<unknown> {
   return p;
 }
 
-export function replayCommand(o: RunOptions, oracle: string, property: string, path: string | undefined): string {
-  const shard = o.shard.count > 1 ? ` --shard ${o.shard.index}/${o.shard.count}` : '';
-  const base = (o.replayBase ? o.replayBase(oracle) : `convcheck run --oracles ${oracle}`) + sizeFlags(o.sizes) + (o.precision ? ` --precision ${o.precision}` : '') + (o.dtype ? ` --dtype ${o.dtype}` : '') + (o.strict ? ' --strict' : '');
-  // The seed alone replays the search and its shrinking exactly; fast-check's path (kept in the
-  // regression file) skips the search, but shrinking long arrays makes it too long to print. A
-  // cell's later failures (found with earlier ones excluded) have no path of their own to give.
-  return path !== undefined && path.length <= 120 ? `${base} --properties ${property} --seed ${o.seed}${shard} --path ${path}` : `${base} --properties ${property} --seed ${o.seed}${shard}`;
-}
-
 export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<CellResult[]> {
   const props = o.properties.map(propertyByName);
-  const total = o.oracles.length * props.length;
-  hooks.onStart?.(total);
-  // Each cell gets an equal share of the budget; unavailable oracles give theirs back.
-  const perCellMs = Math.max(250, Math.floor(o.timeBudgetMs / Math.max(1, total)));
-  const results: CellResult[] = [];
-  for (const oracle of o.oracles) {
+  const plan = shardCells(o.seed, o.shard, o.oracles, o.properties);
+  hooks.onStart?.(plan.length);
+  // Each oracle's cells run in turn in one host, kept alive across them; different oracles (each
+  // in its own process) run side by side, up to `jobs` at once. Each cell gets an equal share of
+  // the wall-clock budget; side by side, that share is `jobs` times larger.
+  const oracles = [...new Set(plan.map((c) => c.oracle))];
+  const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(), oracles.length));
+  const perOracle = new Map(oracles.map((name) => [name, plan.filter((c) => c.oracle === name).length]));
+  const perCellMs = Math.max(250, Math.floor((o.timeBudgetMs * jobs) / Math.max(1, plan.length)));
+  const results = new Map<PlannedCell, CellResult>();
+  let done = 0;
+  const runOracle = async (oracle: string) => {
     const opened = await openImplementation(oracle, o.timeoutMs);
     hooks.onOracle?.(oracle, opened.unavailable);
     try {
-      for (const prop of props) {
-        const cell = opened.impl
-          ? await runCell(o, opened.impl, prop, perCellMs)
-          : emptyCell(oracle, prop.name, 'unavailable', opened.unavailable);
-        results.push(cell);
-        hooks.onCell?.(cell, results.length);
+      for (const planned of plan.filter((c) => c.oracle === oracle)) {
+        const prop = props.find((p) => p.name === planned.property)!;
+        const cell = opened.impl ? await runCell(o, opened.impl, prop, perCellMs, planned) : emptyCell(oracle, prop.name, 'unavailable', opened.unavailable);
+        results.set(planned, cell);
+        hooks.onCell?.(cell, ++done);
       }
     } finally {
       await opened.close();
     }
-  }
-  return results;
+  };
+  // Longest queues first, so that the last oracle to finish is not one that started late.
+  const queue = [...oracles].sort((a, b) => perOracle.get(b)! - perOracle.get(a)!);
+  await Promise.all(
+    Array.from({ length: jobs }, async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) await runOracle(next);
+    }),
+  );
+  return plan.map((c) => results.get(c)!);
+}
+
+/** Oracles side by side by default: one per core (each oracle is a process of its own). */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
 }
 
 /** Every property against one implementation (a user's adapter, say), as `convcheck validate`. */
@@ -129,7 +137,7 @@ export async function runImplementation(o: Omit<RunOptions, 'oracles'>, impl: Im
   const perCellMs = Math.max(250, Math.floor(o.timeBudgetMs / Math.max(1, props.length)));
   const results: CellResult[] = [];
   for (const prop of props) {
-    const cell = await runCell({ ...o, oracles: [impl.name] }, impl, prop, perCellMs);
+    const cell = await runCell({ ...o, oracles: [impl.name] }, impl, prop, perCellMs, { seed: cellSeed(o.seed, impl.name, prop.name), stream: 0 });
     results.push(cell);
     hooks.onCell?.(cell, results.length);
   }
@@ -140,7 +148,8 @@ function emptyCell(oracle: string, property: string, status: CellResult['status'
   return { oracle, property, status, cases: 0, passed: 0, failed: 0, known: 0, unsupported: 0, lenient: 0, knownIds: new Set(), failures: [], nondeterministic: 0, ms: 0, ...(note ? { note } : {}) };
 }
 
-async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number): Promise<CellResult> {
+async function runCell(o: RunOptions, impl: Implementation, prop: Property<unknown>, budgetMs: number, planned: Pick<PlannedCell, 'seed' | 'stream'>): Promise<CellResult> {
+  const seed = planned.seed;
   const started = Date.now();
   // Under --precision, half the non-integer cases use data exact in every 16-bit format, where the
   // profiles' accumulation and output rounding differ most (GenOptions.dyadicShare).
@@ -153,17 +162,8 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   });
   if (!arb) return emptyCell(impl.name, prop.name, 'not-applicable', `no ${prop.name} inputs for ${impl.name}'s ops`);
   const cell = emptyCell(impl.name, prop.name, 'ran');
-  // The property as the runner judges it: under the precision mode (error / bound logged while
-  // searching), a throw out of a check as a failure, and leniency a failure only with --strict.
+  // error / bound per profile, of the cases the search counted.
   const log: RatioLog = new Map();
-  const judging = { log: true };
-  const judged: Property<unknown> = {
-    ...prop,
-    check: async (im, input) => {
-      return judgePrecision(o.precision, im, prop, input, judging.log ? log : undefined, o.strict === true, o.known ?? KNOWN);
-    },
-  };
-  const seed = cellSeed(o.seed, o.shard, impl.name, prop.name);
   // Every failure of a property, not just the first: after one is shrunk, the search goes on
   // with its region (its ops) excluded, up to a limit, on the rest of the cell's budget.
   const excluded: string[] = [];
@@ -172,7 +172,8 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
     const left = budgetMs - (Date.now() - started);
     const runs = o.runs - cell.cases;
     if (round > 0 && (left < 50 || runs < 1)) break;
-    const found = await searchRound(o, impl, judged, judging, arb, cell, excluded, round === 0 ? seed : (seed + round * 0x9e3779b1) | 0, left, runs, round);
+    const roundSeed = round === 0 ? seed : (seed + round * 0x9e3779b1) | 0;
+    const found = await searchRound({ o, impl, prop, arb, cell, excluded, log, seed: roundSeed, budgetMs: left, runs, round, stream: planned.stream });
     if (!found) break;
     excluded.push(regionKey(found.cases));
   }
@@ -180,182 +181,4 @@ async function runCell(o: RunOptions, impl: Implementation, prop: Property<unkno
   cell.precision = summarize(o.precision ?? 'default', log);
   cell.ms = Date.now() - started;
   return cell;
-}
-
-/** The region a found failure claims: the ops of its cases (two bugs of one op count as one). */
-function regionKey(cases: readonly { framework: string; op: string }[]): string {
-  return [...new Set(cases.map((c) => `${c.framework}.${c.op}`))].sort().join('+');
-}
-
-/** One fast-check search of a cell; records and returns its shrunk failure, if any. */
-async function searchRound(
-  o: RunOptions,
-  impl: Implementation,
-  prop: Property<unknown>,
-  judging: { log: boolean },
-  arb: fc.Arbitrary<unknown>,
-  cell: CellResult,
-  excluded: readonly string[],
-  seed: number,
-  budgetMs: number,
-  runs: number,
-  round: number,
-): Promise<(Regression & { file?: string }) | undefined> {
-  const registry = o.known ?? KNOWN;
-  // 'search' counts cases; once a failure is found, shrinking re-checks candidates without
-  // counting them, and a nondeterministic failure's candidate fails when any of its reruns does.
-  let mode: 'search' | 'shrink' | 'shrink-any' = 'search';
-  // fast-check's time limit abandons the check in flight; it is waited for below, so that it
-  // never holds the oracle host while the next cell's first check waits behind it.
-  let inflight: Promise<unknown> | undefined;
-  // A check fast-check abandoned at the time limit still ends (every implementation has its own
-  // per-call timeout); a new failure it finds then is reported, not lost.
-  let finished = false;
-  let late: { input: unknown; verdict: FailVerdict } | undefined;
-  judging.log = true;
-  const isNew = (v: Verdict): v is FailVerdict => v.status === 'fail' && !knownFinding(impl.name, v.cases, registry) && !excluded.includes(regionKey(v.cases));
-  const details = await fc.check(
-    fc.asyncProperty(arb, async (input) => {
-      if (mode !== 'search') {
-        const v = mode === 'shrink-any' ? await checkAny(impl, prop, input, isNew) : await prop.check(impl, input);
-        if (isNew(v)) throw new VerdictError(v);
-        return true;
-      }
-      const pending = prop.check(impl, input);
-      inflight = pending;
-      const v = await pending;
-      if (finished) {
-        if (isNew(v)) late ??= { input, verdict: v };
-        return true;
-      }
-      if (isNew(v)) {
-        // Kept in case the time limit abandons this check while the failure is re-checked:
-        // it is then reported unshrunk rather than lost.
-        late ??= { input, verdict: v };
-      }
-      cell.cases++;
-      if (v.status === 'lenient') {
-        cell.lenient++;
-        cell.lenientExample ??= { message: v.message, cases: v.cases };
-        return true;
-      }
-      if (v.status !== 'fail') {
-        if (v.status === 'pass') cell.passed++;
-        else cell.unsupported++;
-        return true;
-      }
-      const k = knownFinding(impl.name, v.cases, registry);
-      if (k) {
-        cell.known++;
-        cell.knownIds.add(k.id);
-        return true;
-      }
-      cell.failed++;
-      // A further instance of a failure this cell already reported.
-      if (excluded.includes(regionKey(v.cases))) return true;
-      judging.log = false;
-      const confirming = confirm(impl, prop, input, v);
-      inflight = confirming;
-      const c = await confirming;
-      mode = c.kind === 'nondeterministic' ? 'shrink-any' : 'shrink';
-      throw new VerdictError(v);
-    }),
-    {
-      seed,
-      numRuns: o.path ? 1 : runs,
-      ...(o.path ? { path: o.path } : { interruptAfterTimeLimit: Math.max(1, budgetMs), markInterruptAsFailure: false }),
-    },
-  );
-  finished = true;
-  await inflight?.catch(() => undefined);
-  if (!details.failed && late) return record(o, impl, prop, cell, late.input, late.verdict, '', seed, round);
-  if (!details.failed) return undefined;
-  if (details.interrupted && details.numRuns === 0) {
-    // Not a failure: the budget ran out before one case was checked.
-    cell.note = `no case finished within the cell's ${budgetMs} ms`;
-    return undefined;
-  }
-  if (!details.counterexample) {
-    cell.note = String(details.errorInstance ?? 'fast-check reported a failure without a counterexample');
-    cell.failed = Math.max(cell.failed, 1);
-    return undefined;
-  }
-  // The error thrown carries the shrunk input's verdict. Anything else thrown is a crash inside
-  // a property: report it, never re-run it unguarded.
-  const fail: FailVerdict = details.errorInstance instanceof VerdictError ? details.errorInstance.verdict : { status: 'fail', message: `${prop.name} crashed: ${describeThrown(details.errorInstance)}`, cases: [] };
-  return record(o, impl, prop, cell, details.counterexample[0], fail, details.counterexamplePath ?? '', seed, round);
-}
-
-/** A found failure classified (re-checked for nondeterminism), saved and added to the cell. */
-async function record(o: RunOptions, impl: Implementation, prop: Property<unknown>, cell: CellResult, input: unknown, fail: FailVerdict, path: string, seed: number, round: number): Promise<Regression & { file?: string }> {
-  const message = fail.message;
-  // The shrunk input is what is saved and replayed, so it is the one classified.
-  const conf = fail.cases.length > 0 ? await confirm(impl, prop, input, fail) : undefined;
-  const failure: Regression & { file?: string } = {
-    oracle: impl.name,
-    property: prop.name,
-    message,
-    ...(conf ? { verdict: conf.kind } : {}),
-    ...(fail?.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
-    replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: seed, path, command: replayCommand(o, impl.name, prop.name, round === 0 ? path : undefined) },
-    input,
-    ...(fail?.expected ? { expected: plain(fail.expected) } : {}),
-    ...(fail?.actual ? { actual: plain(fail.actual) } : {}),
-    ...(conf?.kind === 'nondeterministic' ? { reruns: { failed: conf.failedRuns, runs: conf.runs, outcomes: conf.outcomes } } : {}),
-    cases: fail?.cases ?? [],
-    machine: machine(),
-    found: new Date().toISOString(),
-  };
-  if (o.regressionsDir) failure.file = saveRegression(o.regressionsDir, failure);
-  cell.failures.push(failure);
-  if (conf?.kind === 'nondeterministic') cell.nondeterministic++;
-  return failure;
-}
-
-async function checked(prop: Property<unknown>, impl: Implementation, input: unknown): Promise<Verdict> {
-  try {
-    return await prop.check(impl, input);
-  } catch (e) {
-    return { status: 'fail', message: `${prop.name} crashed: ${describeThrown(e)}`, cases: [] };
-  }
-}
-
-/**
- * One input judged under the precision mode, its error / bound logged per profile. auto: judged
- * under every profile (the implementation runs each call once); it fails only when it fails under
- * all of them, with the loosest profile's verdict. Failures inside a known finding are not logged.
- * Leniency and unsupported calls do not depend on the profile.
- */
-async function judgePrecision(mode: PrecisionMode | undefined, impl: Implementation, prop: Property<unknown>, input: unknown, log: RatioLog | undefined, strict: boolean, registry: readonly KnownFinding[]): Promise<Verdict> {
-  const record = (profile: string, v: Verdict) => {
-    if (log && !(v.status === 'fail' && knownFinding(impl.name, v.cases, registry))) logVerdict(log, profile, v);
-  };
-  // Leniency is a failure with --strict, under every profile alike.
-  const judge = (v: Verdict): Verdict => (strict && v.status === 'lenient' ? { status: 'fail', message: `lenient (a failure with --strict): ${v.message}`, cases: v.cases } : v);
-  if (mode !== 'auto') {
-    const v = judge(await checked(prop, mode ? withPrecision(impl, mode) : impl, input));
-    record(mode ?? 'default', v);
-    return v;
-  }
-  const memo = remembering(impl);
-  let last: Verdict = { status: 'pass' };
-  let anyMet = false;
-  for (const p of PROFILE_NAMES) {
-    last = judge(await checked(prop, withPrecision(memo, p), input));
-    if (last.status === 'lenient' || last.status === 'unsupported') return last;
-    record(p, last);
-    if (last.status !== 'fail') anyMet = true;
-  }
-  return anyMet ? { status: 'pass' } : last;
-}
-
-function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): { shape: number[]; data: Array<number | string> } {
-  return { shape: [...t.shape], data: Array.from(t.data, jsonNumber) };
-}
-
-/** Carries a failing verdict out of the predicate so the shrunk one need not be recomputed. */
-export class VerdictError extends Error {
-  constructor(readonly verdict: FailVerdict) {
-    super(verdict.message);
-  }
 }

@@ -40,6 +40,8 @@ export interface ValidateOptions {
   readonly known?: readonly KnownFinding[];
   /** Distinct failures searched for per property (default 1). */
   readonly maxFailuresPerCell?: number;
+  /** Checks in flight (default search.ts IN_FLIGHT); the implementation still gets its calls one at a time, in order. */
+  readonly inFlight?: number;
 }
 
 export interface Validation {
@@ -99,6 +101,7 @@ export async function validate(target: Adapter | Implementation | ImplSource | s
         ...(o.precision ? { precision: o.precision } : {}),
         ...(o.dtype ? { dtype: o.dtype } : {}),
         ...(o.known ? { known: o.known } : {}),
+        ...(o.inFlight ? { inFlight: o.inFlight } : {}),
         // A verdict on an adapter needs one failure per property; `run` searches on for more.
         maxFailuresPerCell: o.maxFailuresPerCell ?? 1,
         replayBase: () => o.replayBase ?? 'convcheck validate --impl <your adapter module>',

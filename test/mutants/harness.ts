@@ -79,7 +79,7 @@ export async function timeToFirstFailure(adapter: Adapter, property: string, see
       const status = (await prop.check(impl, input)).status;
       return status !== 'fail' && status !== 'lenient'; // as validate --strict
     }),
-    { seed: cellSeed(seed, { index: 1, count: 1 }, impl.name, property), numRuns: o.runs ?? RUNS, interruptAfterTimeLimit: per, markInterruptAsFailure: false, endOnFailure: true },
+    { seed: cellSeed(seed, impl.name, property), numRuns: o.runs ?? RUNS, interruptAfterTimeLimit: per, markInterruptAsFailure: false, endOnFailure: true },
   );
   return { ms: performance.now() - t0, cases };
 }

@@ -47,3 +47,46 @@ describe('oracle isolation (a faulty backend in a child process)', () => {
     expect((await oracle.run(call(0))).kind).toBe('value');
   });
 });
+
+describe('several calls outstanding (sent together, answered in order)', () => {
+  let oracle: IsolatedOracle;
+  beforeAll(() => {
+    process.env['CONVCHECK_TEST_ORACLES'] = '1';
+    oracle = new IsolatedOracle('faulty', { timeoutMs: 1500 });
+  });
+  afterAll(async () => {
+    await oracle.close();
+    delete process.env['CONVCHECK_TEST_ORACLES'];
+  });
+  // [first value, expected output] of calls that answer: X = [v, 2] with W = [3].
+  const good = (v: number) => ({ call: call(v === 0 ? 0 : 10 + v), data: [(v === 0 ? 0 : 10 + v) * 3, 6] });
+
+  it('a batch gets every answer, each its own', async () => {
+    const calls = [0, 1, 2, 3, 4, 5, 6, 7].map(good);
+    const rs = await Promise.all(calls.map((c) => oracle.run(c.call)));
+    rs.forEach((r, i) => {
+      expect(r.kind).toBe('value');
+      expect(Array.from((r as { data: Float64Array }).data)).toEqual(calls[i]!.data);
+    });
+  });
+  for (const [mode, why] of [
+    [2, /no answer within 1500 ms/],
+    [3, /host exited \(code 7\)/],
+    [4, /host exited \(SIGABRT\)/],
+  ] as const) {
+    it(`a call that ${mode === 2 ? 'hangs' : 'kills its host'} among others: only it fails; the others are answered by a fresh host`, async () => {
+      const before = [1, 2, 3].map(good);
+      const after = [4, 5, 6, 7].map(good);
+      const rs = await Promise.all([...before.map((c) => oracle.run(c.call)), oracle.run(call(mode)), ...after.map((c) => oracle.run(c.call))]);
+      const culprit = rs[before.length]!;
+      expect(culprit.kind).toBe('failed');
+      expect((culprit as { error: string }).error).toMatch(why);
+      const answered = [...rs.slice(0, before.length), ...rs.slice(before.length + 1)];
+      const expected = [...before, ...after];
+      answered.forEach((r, i) => {
+        expect(r.kind, JSON.stringify(r)).toBe('value');
+        expect(Array.from((r as { data: Float64Array }).data)).toEqual(expected[i]!.data);
+      });
+    });
+  }
+});

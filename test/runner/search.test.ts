@@ -1,0 +1,82 @@
+/**
+ * The search with several checks in flight finds what the one-at-a-time search finds: the same
+ * stream of inputs (fast-check's, for the cell's seed), the same counts, the same first failure
+ * with the same shrunk case and replay path. Shards split the cells of a run.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSuite, type CellResult, type RunOptions } from '../../src/runner/run.js';
+import { cellSeed, shardCells } from '../../src/runner/seeds.js';
+import { valueStream } from '../../src/runner/stream.js';
+
+describe('valueStream', () => {
+  // undefined is a value some of the properties' arbitraries draw; it must not end the stream.
+  const arb = fc.option(fc.record({ a: fc.integer(), b: fc.array(fc.double(), { maxLength: 4 }) }), { nil: undefined });
+  it('gives fast-check sample values for the seed, in order, undefined included', async () => {
+    for (const seed of [1, 77, 123456]) {
+      const expected = fc.sample(arb, { seed, numRuns: 60 });
+      const s = valueStream(arb, seed, 60);
+      const got: unknown[] = [];
+      for (let v = await s.next(); v; v = await s.next()) got.push(v.value);
+      expect(got).toEqual(expected);
+      expect(got.some((v) => v === undefined)).toBe(true);
+    }
+  });
+  it('ends when stopped', async () => {
+    const s = valueStream(arb, 5, 1000);
+    await s.next();
+    s.stop();
+    expect(await s.next()).toBeUndefined();
+  });
+});
+
+describe('shardCells', () => {
+  const oracles = ['a', 'b', 'c'];
+  const props = ['p', 'q', 'r', 's', 't'];
+  const key = (c: { oracle: string; property: string; seed: number }) => `${c.oracle}/${c.property}/${c.seed}`;
+  it('n shards together run exactly the unsharded cells, with the same seeds, each once', () => {
+    const whole = shardCells(9, { index: 1, count: 1 }, oracles, props);
+    expect(whole.map((c) => c.seed)).toEqual(oracles.flatMap((o) => props.map((p) => cellSeed(9, o, p))));
+    for (const n of [2, 3, 7, 15]) {
+      const parts = Array.from({ length: n }, (_, i) => shardCells(9, { index: i + 1, count: n }, oracles, props));
+      expect(parts.flat().map(key).sort()).toEqual(whole.map(key).sort());
+      // balanced: shard sizes differ by at most one
+      const sizes = parts.map((p) => p.length);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    }
+  });
+  it('with more shards than cells, every shard runs a cell, on streams of their own', () => {
+    const parts = Array.from({ length: 5 }, (_, i) => shardCells(9, { index: i + 1, count: 5 }, ['a'], ['p', 'q']));
+    expect(parts.map((p) => p.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(parts.map((p) => [p[0]!.property, p[0]!.stream])).toEqual([['p', 0], ['q', 0], ['p', 1], ['q', 1], ['p', 2]]);
+    expect(new Set(parts.map((p) => p[0]!.seed)).size).toBe(5);
+  });
+});
+
+describe('several checks in flight = one at a time', () => {
+  beforeAll(() => {
+    process.env['CONVCHECK_TEST_ORACLES'] = '1'; // the 'wrong' oracle, inherited by its host
+  });
+  afterAll(() => {
+    delete process.env['CONVCHECK_TEST_ORACLES'];
+  });
+  const base: RunOptions = { oracles: ['wrong', 'reference'], properties: ['differential', 'shape-law', 'adjointness'], runs: 60, seed: 31, timeBudgetMs: 600_000, shard: { index: 1, count: 1 }, regressionsDir: null };
+  const summary = (cells: CellResult[]) =>
+    cells.map((c) => ({
+      cell: `${c.oracle}/${c.property}`,
+      counts: [c.cases, c.passed, c.failed, c.known, c.unsupported, c.lenient],
+      failures: c.failures.map((f) => ({ input: f.input, path: f.replay.path, command: f.replay.command, message: f.message })),
+    }));
+  it('the same counts, the same shrunk failures and paths, on one oracle at a time or side by side', async () => {
+    const one = summary(await runSuite({ ...base, inFlight: 1, jobs: 1 }));
+    const many = summary(await runSuite({ ...base, inFlight: 8, jobs: 2 }));
+    expect(many).toEqual(one);
+    // The off-by-one oracle fails differential, found and shrunk, and replayable from its path.
+    const wrong = one.find((c) => c.cell === 'wrong/differential')!;
+    expect(wrong.failures.length).toBeGreaterThan(0);
+    const first = wrong.failures[0]!;
+    expect(first.command).toContain(`--path ${first.path}`);
+    const replay = await runSuite({ ...base, oracles: ['wrong'], properties: ['differential'], path: first.path });
+    expect(replay[0]!.failures[0]!.input).toEqual(first.input);
+  }, 120_000);
+});
