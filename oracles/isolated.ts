@@ -49,6 +49,11 @@ function killGroup(pid: number): void {
   }
 }
 
+/** What a backend reads of a call; a parsed case also carries its source JSON, twice the bytes. */
+function wire(c: OracleCall): OracleCall {
+  return { framework: c.framework, op: c.op, attrs: c.attrs, inputs: c.inputs, dtype: c.dtype };
+}
+
 export class IsolatedOracle implements Oracle {
   private child: ChildProcess | undefined;
   private starting: Promise<string | undefined> | undefined;
@@ -74,6 +79,8 @@ export class IsolatedOracle implements Oracle {
   info: BackendInfo | undefined;
   /** Hosts killed on purpose (timeout, close): their exit is no news. */
   private readonly killed = new WeakSet<ChildProcess>();
+  /** Hosts that loaded their backend. */
+  private readonly ready = new WeakSet<ChildProcess>();
   /** Hosts asked to close: only a clean exit (code 0, no incident) is no news. */
   private readonly closing = new WeakSet<ChildProcess>();
   /** Process groups each host's backend started; killed with the host. */
@@ -130,6 +137,7 @@ export class IsolatedOracle implements Oracle {
           this.kill(child);
         } else {
           ready = true;
+          this.ready.add(child);
           if (m.info) this.info = m.info;
         }
         resolve(this.unavailable);
@@ -180,7 +188,9 @@ export class IsolatedOracle implements Oracle {
 
   /** Queues a call for the current host (started if need be). */
   private async dispatch(p: Pending): Promise<void> {
-    const err = await this.start();
+    // A running host takes the call in this turn (no await): its message leaves before the caller
+    // goes on to compute the reference.
+    const err = this.child && this.ready.has(this.child) && !this.closed ? undefined : await this.start();
     if (!this.pending.has(p.id)) return;
     if (err !== undefined || ++p.sends > MAX_SENDS) {
       this.settle(p, { kind: 'failed', error: err ?? `${this.name}: its host died ${MAX_SENDS} times while this call waited` });
@@ -207,7 +217,7 @@ export class IsolatedOracle implements Oracle {
     }
     // A failed send means the host is dying: its exit (soon) settles these calls with the reason
     // (an incident, a signal), which says more than the broken pipe; the watchdog is the backstop.
-    for (const [child, list] of byHost) child.send({ batch: list.map((p) => ({ id: p.id, call: p.call })) }, () => {});
+    for (const [child, list] of byHost) child.send({ batch: list.map((p) => ({ id: p.id, call: wire(p.call) })) }, () => {});
   }
 
   private settle(p: Pending, r: OracleResult): void {

@@ -7,7 +7,8 @@ import { ConvError } from '../src/core/errors.js';
 import type { Tensor } from '../src/core/tensor.js';
 import { runReference, type Implementation } from './implementation.js';
 import type { Verdict } from './property.js';
-import { compareTo, errorBound } from './tolerance.js';
+import { boundOf } from './bound-pool.js';
+import { compareTo, type Bound } from './tolerance.js';
 
 /** reference: the reference value, when it came with the bound (runValid). */
 export type Ran = { ok: true; out: Tensor; bound: Float64Array; reference?: Tensor } | { ok: false; verdict: Verdict };
@@ -21,12 +22,12 @@ export async function runValid(impl: Implementation, json: CaseJson, cases: read
   const call = parseCase(json, 'property');
   const pending: Promise<OracleResult> = impl.run(call);
   // Let the call leave first (an out-of-process oracle sends the calls of a turn together at the
-  // end of it), so the oracle computes while the reference is computed here.
+  // end of it), so the oracle computes while the reference is computed (here or on a worker).
   await new Promise<void>((r) => setImmediate(r));
-  let bound: ReturnType<typeof errorBound> | undefined;
+  let bound: Bound | undefined;
   let boundError: unknown;
   try {
-    bound = errorBound(call, call.dtype, impl.precision);
+    bound = await boundOf(call, call.dtype, impl.precision);
   } catch (e) {
     boundError = e;
   }

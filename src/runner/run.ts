@@ -10,6 +10,7 @@ import type { Implementation } from '../../properties/implementation.js';
 import { PROPERTIES } from '../../properties/index.js';
 import type { Property } from '../../properties/property.js';
 import type { CaseJson } from '../case/case.js';
+import { useReferenceWorkers } from '../../properties/bound-pool.js';
 import { summarize, type CellPrecision, type PrecisionMode, type RatioLog } from './precision.js';
 import type { SizeOptions } from '../generators/sizes.js';
 import { openImplementation } from './implementations.js';
@@ -48,6 +49,8 @@ export interface RunOptions {
   readonly inFlight?: number;
   /** Oracles run side by side (default: one per core). */
   readonly jobs?: number;
+  /** Threads computing reference values and bounds beside the main one (default: cores − 1). */
+  readonly referenceWorkers?: number;
 }
 
 export interface CellResult {
@@ -90,6 +93,7 @@ export function propertyByName(name: string): Property<unknown> {
 
 export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<CellResult[]> {
   const props = o.properties.map(propertyByName);
+  await useReferenceWorkers(o.referenceWorkers ?? defaultReferenceWorkers());
   const plan = shardCells(o.seed, o.shard, o.oracles, o.properties);
   hooks.onStart?.(plan.length);
   // Each oracle's cells run in turn in one host, kept alive across them; different oracles (each
@@ -130,9 +134,15 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** The reference on the cores the main thread leaves. */
+export function defaultReferenceWorkers(): number {
+  return Math.max(0, availableParallelism() - 1);
+}
+
 /** Every property against one implementation (a user's adapter, say), as `convcheck validate`. */
 export async function runImplementation(o: Omit<RunOptions, 'oracles'>, impl: Implementation, hooks: RunHooks = {}): Promise<CellResult[]> {
   const props = o.properties.map(propertyByName);
+  await useReferenceWorkers(o.referenceWorkers ?? defaultReferenceWorkers());
   hooks.onStart?.(props.length);
   const perCellMs = Math.max(250, Math.floor(o.timeBudgetMs / Math.max(1, props.length)));
   const results: CellResult[] = [];

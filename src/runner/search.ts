@@ -119,7 +119,10 @@ async function scan(s: Search, jo: JudgeOptions, isNew: (v: Verdict) => v is Fai
   try {
     for (;;) {
       // At least one case per round, however short its budget.
-      while (inflight.length < depth && launched < s.runs && (launched === 0 || Date.now() < deadline)) {
+      // Topped up in bursts, once half the window has drained: the calls of a burst leave in one
+      // message (isolated.ts), and the oracle has the other half to work on meanwhile.
+      const refill = inflight.length <= depth / 2;
+      while (refill && inflight.length < depth && launched < s.runs && (launched === 0 || Date.now() < deadline)) {
         const next = await stream.next();
         if (!next) break;
         launched++;
