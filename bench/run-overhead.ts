@@ -7,8 +7,12 @@
  *    out of the steady rate.
  * 2. a 2-oracle run (ORT + tfjs-wasm, every property): CPU seconds (this process and its oracle
  *    hosts) over wall seconds, with the oracles one after the other and side by side.
+ * 3. shards: the same 2-oracle run as one `convcheck run` process, and as `--shard 1/2` and
+ *    `2/2` at once (together the same cells and seeds), wall time for the same cases.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import createOrt from '../oracles/ort/backend.js';
 import createTfjs from '../oracles/tfjs/backend.js';
 import type { OracleBackend } from '../oracles/types.js';
@@ -21,6 +25,7 @@ import { runSuite, type RunOptions } from '../src/runner/run.js';
 import { IN_FLIGHT } from '../src/runner/search.js';
 import { cellSeed } from '../src/runner/seeds.js';
 import { valueStream } from '../src/runner/stream.js';
+import { packageRoot } from '../src/root.js';
 import { median, timeIt } from './stats.js';
 
 const SEED = 7;
@@ -46,10 +51,14 @@ async function cellInputs(oracle: string, n: number): Promise<CaseJson[]> {
   return out;
 }
 
-async function oracleFigure(oracle: string, backend: OracleBackend, n: number): Promise<void> {
+async function oracleFigure(oracle: string, create: () => Promise<OracleBackend>, n: number): Promise<void> {
   const calls = (await cellInputs(oracle, n)).map((c) => parseCase(c, 'bench'));
+  // A fresh backend each time, as each run gets a fresh host (cold session caches alike);
+  // its loading is not timed.
+  const backends = [await create(), await create(), await create()];
   const raw = median(
     await timeIt(3, async () => {
+      const backend = backends.shift()!;
       for (const c of calls) {
         try {
           if (backend.unsupported(c) === undefined) await backend.run(c);
@@ -57,6 +66,7 @@ async function oracleFigure(oracle: string, backend: OracleBackend, n: number): 
           // rejected calls cost what they cost
         }
       }
+      await backend.dispose?.();
     }),
   );
   const harness = async (inFlight: number, runs: number) => {
@@ -94,15 +104,43 @@ async function twoOracles(): Promise<void> {
   }
 }
 
+/** Wall seconds of `convcheck run` processes started together, and the cases they report. */
+async function cliRuns(argvs: string[][]): Promise<{ wall: number; cases: number }> {
+  const main = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+  const t0 = performance.now();
+  const outs = await Promise.all(
+    argvs.map(
+      (argv) =>
+        new Promise<string>((resolve, reject) => {
+          const c = spawn(process.execPath, [main, 'run', ...argv], { stdio: ['ignore', 'pipe', 'ignore'] });
+          let out = '';
+          c.stdout.on('data', (d: Buffer) => (out += String(d)));
+          c.on('exit', (code) => (code === 0 || code === 1 ? resolve(out) : reject(new Error(`convcheck run ${argv.join(' ')} exited ${code}`))));
+        }),
+    ),
+  );
+  const wall = (performance.now() - t0) / 1000;
+  const cases = outs.reduce((s, o) => s + Number(/\n(\d+) cases, /.exec(o)?.[1] ?? NaN), 0);
+  return { wall, cases };
+}
+
+async function shards(): Promise<void> {
+  const args = ['--oracles', 'ort,tfjs-wasm', '--runs', '300', '--seed', String(SEED), '--time-budget', '1h', '--no-regressions'];
+  const one = await cliRuns([args]);
+  const two = await cliRuns([
+    [...args, '--shard', '1/2'],
+    [...args, '--shard', '2/2'],
+  ]);
+  console.log(`shards: the 2-oracle run (300 runs per cell) as one process and as two shards at once`);
+  console.log(`  one process: ${one.cases} cases in ${one.wall.toFixed(1)} s; shards 1/2 + 2/2: ${two.cases} cases in ${two.wall.toFixed(1)} s = ${(one.wall / two.wall).toFixed(2)}x faster`);
+}
+
 async function main(): Promise<void> {
   const n = Number(process.env['BENCH_CASES'] ?? 2000);
-  const ort = await createOrt({});
-  await oracleFigure('ort', ort, n);
-  await ort.dispose?.();
-  const wasm = await createTfjs({ backend: 'wasm' });
-  await oracleFigure('tfjs-wasm', wasm, n);
-  await wasm.dispose?.();
+  await oracleFigure('ort', () => createOrt({}), n);
+  await oracleFigure('tfjs-wasm', () => createTfjs({ backend: 'wasm' }), n);
   await twoOracles();
+  await shards();
 }
 
 void main();

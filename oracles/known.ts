@@ -190,7 +190,18 @@ export function knownRegistry(files: readonly string[] = []): readonly KnownFind
   return all;
 }
 
+/** Answers for this machine, per verdict's cases: a run asks about one failure several times. */
+const onThisMachine = new WeakMap<readonly CaseJson[], Map<readonly KnownFinding[], Map<string, KnownFinding | null>>>();
+
 /** The first finding of this implementation, applying on this machine, whose region holds a case. */
-export function knownFinding(oracle: string, cases: readonly CaseJson[], registry: readonly KnownFinding[] = KNOWN, m: Machine = thisMachine()): KnownFinding | undefined {
-  return registry.find((k) => k.oracles.includes(oracle) && k.appliesOn(m) && cases.some((c) => k.matches(c)));
+export function knownFinding(oracle: string, cases: readonly CaseJson[], registry: readonly KnownFinding[] = KNOWN, m?: Machine): KnownFinding | undefined {
+  const find = () => registry.find((k) => k.oracles.includes(oracle) && k.appliesOn(m ?? thisMachine()) && cases.some((c) => k.matches(c)));
+  if (m !== undefined) return find();
+  let byRegistry = onThisMachine.get(cases);
+  if (!byRegistry) onThisMachine.set(cases, (byRegistry = new Map()));
+  let byOracle = byRegistry.get(registry);
+  if (!byOracle) byRegistry.set(registry, (byOracle = new Map()));
+  let k = byOracle.get(oracle);
+  if (k === undefined) byOracle.set(oracle, (k = find() ?? null));
+  return k ?? undefined;
 }

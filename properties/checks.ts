@@ -21,6 +21,8 @@ export type Ran = { ok: true; out: Tensor; bound: Float64Array; reference?: Tens
 export async function runValid(impl: Implementation, json: CaseJson, cases: readonly CaseJson[] = [json]): Promise<Ran> {
   const call = parseCase(json, 'property');
   const pending: Promise<OracleResult> = impl.run(call);
+  // A rejection is seen when the answer is awaited below; until then it is not "unhandled".
+  pending.catch(() => undefined);
   // Let the call leave first (an out-of-process oracle sends the calls of a turn together at the
   // end of it), so the oracle computes while the reference is computed (here or on a worker).
   await new Promise<void>((r) => setImmediate(r));
