@@ -109,7 +109,8 @@ interface Found {
 /** Checks the cell's inputs in order, several in flight, until a new failure, the runs or the budget end. */
 async function scan(s: Search, jo: JudgeOptions, isNew: (v: Verdict) => v is FailVerdict): Promise<Found | undefined> {
   const { o, impl, prop, cell } = s;
-  const deadline = Date.now() + s.budgetMs;
+  const began = Date.now();
+  const deadline = began + s.budgetMs;
   // A replayed path is one input: the value fast-check's path leads to.
   const stream = o.path !== undefined ? pathStream(s.arb, s.seed, o.path) : valueStream(s.arb, s.seed, s.runs);
   const depth = o.path !== undefined ? 1 : Math.max(1, o.inFlight ?? IN_FLIGHT);
@@ -122,7 +123,10 @@ async function scan(s: Search, jo: JudgeOptions, isNew: (v: Verdict) => v is Fai
       // Topped up in bursts, once half the window has drained: the calls of a burst leave in one
       // message (isolated.ts), and the oracle has the other half to work on meanwhile.
       const refill = inflight.length <= depth / 2;
-      while (refill && inflight.length < depth && launched < s.runs && (launched === 0 || Date.now() < deadline)) {
+      // Checks in flight at the deadline are still waited for and counted, so none is started that
+      // would end past it at the rate cases have been ending (a slow oracle keeps fewer in flight).
+      const perCase = index > 0 ? (Date.now() - began) / index : 0;
+      while (refill && inflight.length < depth && launched < s.runs && (launched === 0 || Date.now() + (inflight.length + 1) * perCase < deadline)) {
         const next = await stream.next();
         if (!next) break;
         launched++;
