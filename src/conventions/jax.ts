@@ -135,6 +135,22 @@ function lowerGeneral(g: GeneralArgs): Lowering {
   };
 }
 
+/** Bytes per element of the floating dtypes lax takes (jnp.dtype(name).itemsize). */
+const FLOAT_ITEMSIZE: Readonly<Record<string, number>> = { float16: 2, bfloat16: 2, float32: 4, float64: 8 };
+
+/**
+ * lax's own check (_validate_preferred_element_type): on floating inputs it must be a floating
+ * dtype no narrower than the input's; it does not change the reference, which accumulates in
+ * float64 anyway. The input dtype is the case's, when the call carries one.
+ */
+function checkPreferredElementType(op: string, v: unknown, dtype: string | undefined): void {
+  if (v === undefined || v === null) return;
+  const size = typeof v === 'string' ? FLOAT_ITEMSIZE[v] : undefined;
+  if (size === undefined) throw new ConvError(op, 'preferred_element_type', `must be a floating dtype name (${Object.keys(FLOAT_ITEMSIZE).join(', ')}) or null, got ${JSON.stringify(v)}`);
+  const input = dtype === undefined ? undefined : FLOAT_ITEMSIZE[dtype];
+  if (input !== undefined && size < input) throw new ConvError(op, 'preferred_element_type', `must not be narrower than the input dtype ${dtype}, got ${v}`);
+}
+
 export function lowerJax(call: ConvCall): Lowering {
   const op = `jax.lax.${call.op}`;
   const a = new Attrs(op, call.attrs);
@@ -144,7 +160,7 @@ export function lowerJax(call: ConvCall): Lowering {
   if (ndim < 2) throw new ConvError(op, 'lhs', `must have rank >= 2, got [${lhs.shape.join(', ')}]`);
   const r = ndim - 2;
   a.raw('precision'); // accepted: the reference always accumulates in float64
-  a.raw('preferred_element_type');
+  checkPreferredElementType(op, a.raw('preferred_element_type'), (call as { dtype?: string }).dtype);
 
   if (call.op === 'conv_general_dilated') {
     const padding = a.paddingSpec('padding');
