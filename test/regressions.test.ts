@@ -68,3 +68,26 @@ describe('regression corpus on disk', () => {
     expect(cli.stderr).not.toMatch(/at .*\.js:\d+/);
   }, 60_000);
 });
+
+describe('a regression remembers how it was judged', () => {
+  it('records --precision and --strict, and replay judges under them again', async () => {
+    process.env['CONVCHECK_TEST_ORACLES'] = '1'; // the off-by-one 'wrong' oracle, in its host
+    try {
+      const { runSuite } = await import('../src/runner/run.js');
+      const dir = mkdtempSync(join(tmpdir(), 'convcheck-prec-'));
+      const cells = await runSuite({ oracles: ['wrong'], properties: ['differential'], runs: 30, seed: 4, timeBudgetMs: 60_000, shard: { index: 1, count: 1 }, regressionsDir: dir, precision: 'bf16', strict: true, maxFailuresPerCell: 1 });
+      const file = cells[0]!.failure!.file!;
+      const saved = loadRegression(file);
+      expect(saved.precision).toBe('bf16');
+      expect(saved.strict).toBe(true);
+      const [r] = await replayAll([file]);
+      expect(r!.outcome).toBe('fails');
+      // An unknown profile in a file is a bad regression, named.
+      writeFileSync(file, JSON.stringify({ ...saved, precision: 'fp8' }));
+      expect(() => loadRegression(file)).toThrow(BadRegressionError);
+      expect(() => loadRegression(file)).toThrow(/precision must be auto or one of/);
+    } finally {
+      delete process.env['CONVCHECK_TEST_ORACLES'];
+    }
+  }, 60_000);
+});

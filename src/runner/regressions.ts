@@ -2,6 +2,8 @@
  * The regression corpus: every failure a run finds, shrunk, as a JSON file under regressions/
  * that replays without the seed (the property's input is stored whole).
  */
+import { isProfileName, PROFILE_NAMES } from '../../properties/precision/profiles.js';
+import type { PrecisionMode } from './precision.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaseJson } from '../case/case.js';
@@ -30,6 +32,10 @@ export interface Regression {
   readonly replay?: { readonly runSeed: number; readonly shard: string; readonly cellSeed: number; readonly path: string; readonly command: string };
   /** The property's input (cases and extra draws): replaying checks exactly this. */
   readonly input: unknown;
+  /** The run's --precision, when it had one: replay judges under it again. */
+  readonly precision?: PrecisionMode;
+  /** Found under --strict (leniency a failure). */
+  readonly strict?: boolean;
   /** The two outputs compared, when the failure is numeric (plain arrays, for reports). */
   readonly expected?: { readonly shape: number[]; readonly data: Array<number | string> };
   readonly actual?: { readonly shape: number[]; readonly data: Array<number | string> };
@@ -78,6 +84,9 @@ export function loadRegression(path: string): Regression {
   }
   if (r === null || typeof r !== 'object' || typeof r.oracle !== 'string' || typeof r.property !== 'string' || r.input === undefined || !Array.isArray(r.cases)) {
     throw new BadRegressionError(`${path}: not a convcheck regression (needs oracle, property, input, cases)`);
+  }
+  if (r.precision !== undefined && r.precision !== 'auto' && !isProfileName(r.precision)) {
+    throw new BadRegressionError(`${path}: precision must be auto or one of ${PROFILE_NAMES.join(', ')}, got ${JSON.stringify(r.precision)}`);
   }
   return r;
 }

@@ -2,6 +2,7 @@
  * Replaying the regression corpus: each stored input is checked again, with no search. A file
  * that cannot be read as a regression is reported by name and the others still replay.
  */
+import { judge } from './judge.js';
 import { KNOWN, knownFinding, type KnownFinding } from '../../oracles/known.js';
 import { BadRegressionError, listRegressions, loadRegression, type Regression } from './regressions.js';
 import { RERUNS } from './confirm.js';
@@ -69,7 +70,8 @@ async function replayOne(file: string, r: Regression, impl: NonNullable<Opened['
   let first: ReplayResult | undefined;
   let last: ReplayResult | undefined;
   for (let i = 0; i < runs; i++) {
-    const v = await prop.check(impl, r.input);
+    // Judged as the run that found it judged: under its precision profile, strict or not.
+    const v = (await judge({ mode: r.precision, strict: r.strict === true, registry }, impl, prop, r.input)).verdict;
     // A saved lenient call (from a --strict run) that is still accepted still shows its finding.
     if (v.status === 'fail' || v.status === 'lenient') {
       failed++;

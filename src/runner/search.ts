@@ -190,6 +190,8 @@ async function record(s: Search, input: unknown, fail: FailVerdict, path: string
     ...(fail.ratio !== undefined && Number.isFinite(fail.ratio) ? { ratio: fail.ratio } : {}),
     replay: { runSeed: o.seed, shard: `${o.shard.index}/${o.shard.count}`, cellSeed: s.seed, path, command: replayCommand(o, impl.name, prop.name, s.round === 0 ? path : undefined, s.stream) },
     input,
+    ...(o.precision ? { precision: o.precision } : {}),
+    ...(o.strict ? { strict: true } : {}),
     ...(fail.expected ? { expected: plain(fail.expected) } : {}),
     ...(fail.actual ? { actual: plain(fail.actual) } : {}),
     ...(conf?.kind === 'nondeterministic' ? { reruns: { failed: conf.failedRuns, runs: conf.runs, outcomes: conf.outcomes } } : {}),
