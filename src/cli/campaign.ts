@@ -5,7 +5,8 @@
  * and exits 130.
  */
 import { runCampaign, CampaignStateError, type CampaignState } from '../runner/campaign.js';
-import { runSuite, type CellResult } from '../runner/run.js';
+import type { Opened } from '../runner/implementations.js';
+import { closeOracles, runSuite, type CellResult } from '../runner/run.js';
 import { summaryTable } from '../runner/table.js';
 import { parseDuration, runOptions, UsageError, type RunArgs } from './run.js';
 
@@ -66,8 +67,10 @@ export async function campaignCommand(a: CampaignArgs): Promise<number> {
     process.exit(130);
   };
   process.once('SIGINT', onSigint);
+  // Oracle hosts live for the whole campaign, not one round: each costs 0.4–1.5 s to start.
+  const kept = new Map<string, Opened>();
   try {
-    const state = await runCampaign(o, runSuite, {
+    const state = await runCampaign(o, (ro, hooks) => runSuite({ ...ro, keepOpen: kept }, hooks), {
       onRound: (s, fresh) => {
         latest = JSON.parse(JSON.stringify(s)) as CampaignState;
         const cases = s.cells.reduce((n, c) => n + c.cases, 0);
@@ -84,5 +87,6 @@ export async function campaignCommand(a: CampaignArgs): Promise<number> {
     throw e;
   } finally {
     process.removeListener('SIGINT', onSigint);
+    await closeOracles(kept);
   }
 }

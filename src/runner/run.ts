@@ -13,7 +13,7 @@ import type { CaseJson } from '../case/case.js';
 import { useReferenceWorkers } from '../../properties/bound-pool.js';
 import { summarize, type CellPrecision, type PrecisionMode, type RatioLog } from './precision.js';
 import type { SizeOptions } from '../generators/sizes.js';
-import { openImplementation } from './implementations.js';
+import { openImplementation, type Opened } from './implementations.js';
 import type { Regression } from './regressions.js';
 import { regionKey, searchRound } from './search.js';
 import { cellSeed, shardCells, type PlannedCell, type Shard } from './seeds.js';
@@ -51,6 +51,11 @@ export interface RunOptions {
   readonly jobs?: number;
   /** Threads computing reference values and bounds beside the main one (default: cores − 1). */
   readonly referenceWorkers?: number;
+  /**
+   * Oracles kept open across runs (a campaign's rounds): opened into it when missing, and left
+   * open for the owner to close (closeOracles). Without it, each run opens and closes its own.
+   */
+  readonly keepOpen?: Map<string, Opened>;
 }
 
 export interface CellResult {
@@ -106,7 +111,9 @@ export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<Cel
   const results = new Map<PlannedCell, CellResult>();
   let done = 0;
   const runOracle = async (oracle: string) => {
-    const opened = await openImplementation(oracle, o.timeoutMs);
+    const kept = o.keepOpen?.get(oracle);
+    const opened = kept ?? (await openImplementation(oracle, o.timeoutMs));
+    if (o.keepOpen && !kept) o.keepOpen.set(oracle, opened);
     hooks.onOracle?.(oracle, opened.unavailable);
     try {
       for (const planned of plan.filter((c) => c.oracle === oracle)) {
@@ -116,7 +123,7 @@ export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<Cel
         hooks.onCell?.(cell, ++done);
       }
     } finally {
-      await opened.close();
+      if (!o.keepOpen) await opened.close();
     }
   };
   // Longest queues first, so that the last oracle to finish is not one that started late.
@@ -127,6 +134,13 @@ export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<Cel
     }),
   );
   return plan.map((c) => results.get(c)!);
+}
+
+/** Closes the oracles a series of runs kept open (RunOptions.keepOpen). */
+export async function closeOracles(kept: Map<string, Opened>): Promise<void> {
+  const all = [...kept.values()];
+  kept.clear();
+  await Promise.all(all.map((x) => x.close()));
 }
 
 /** Oracles side by side by default: one per core (each oracle is a process of its own). */

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSuite, type CellResult, type RunOptions } from '../../src/runner/run.js';
+import type { Opened } from '../../src/runner/implementations.js';
+import { closeOracles, runSuite, type CellResult, type RunOptions } from '../../src/runner/run.js';
 import { cellSeed, shardCells } from '../../src/runner/seeds.js';
 import { valueStream } from '../../src/runner/stream.js';
 
@@ -79,4 +80,25 @@ describe('several checks in flight = one at a time', () => {
     const replay = await runSuite({ ...base, oracles: ['wrong'], properties: ['differential'], path: first.path });
     expect(replay[0]!.failures[0]!.input).toEqual(first.input);
   }, 120_000);
+});
+
+describe('oracles kept open across runs (a campaign)', () => {
+  it('the second run uses the host the first one opened, and closing it ends it', async () => {
+    process.env['CONVCHECK_TEST_ORACLES'] = '1';
+    try {
+      const kept = new Map<string, Opened>();
+      const o: RunOptions = { oracles: ['wrong'], properties: ['shape-law'], runs: 5, seed: 2, timeBudgetMs: 60_000, shard: { index: 1, count: 1 }, regressionsDir: null, keepOpen: kept };
+      await runSuite(o);
+      const first = kept.get('wrong')!;
+      expect(first.impl).toBeDefined();
+      const again = await runSuite({ ...o, seed: 3 });
+      expect(kept.get('wrong')).toBe(first);
+      expect(again[0]!.cases).toBe(5);
+      await closeOracles(kept);
+      expect(kept.size).toBe(0);
+      expect((await first.impl!.run({ framework: 'onnx', op: 'Conv', attrs: {}, inputs: {}, dtype: 'float32' })).kind).toBe('failed'); // closed
+    } finally {
+      delete process.env['CONVCHECK_TEST_ORACLES'];
+    }
+  }, 60_000);
 });
