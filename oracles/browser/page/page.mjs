@@ -1,5 +1,5 @@
 // Runs inside headless chromium. oracles/browser/backend.ts calls window.convcheck.init(kind) once,
-// then window.convcheck.run(...) per case. Everything numeric here is the runtime's own: this page
+// then window.convcheck.runBatch(kind, calls) with one or more cases per message. Everything numeric here is the runtime's own: this page
 // only moves arrays in and out.
 
 const NM = '/nm/';
@@ -157,6 +157,38 @@ async function runAdapter(c) {
   return out ?? null;
 }
 
+/** The first line of what a call threw, as page.evaluate reports it for a single call. */
+function thrownText(e) {
+  const text = e instanceof Error ? (e.name === 'Error' ? e.message : `${e.name}: ${e.message}`) : String(e);
+  return text.split('\n')[0];
+}
+
+/**
+ * Several calls in one message (oracles/browser/batch.ts), run in the order given; what a call
+ * throws is that call's outcome, not the message's. A hang or a crash leaves the whole message
+ * unanswered, and the host re-runs its calls one per message on a fresh page.
+ */
+async function runBatch(kind, items) {
+  const out = [];
+  for (const { request, hook } of items) {
+    try {
+      if (hook === 'hang') hang();
+      if (hook === 'crash') {
+        await window.convcheckCrash();
+        await new Promise(() => {});
+      }
+      let value;
+      if (kind === 'adapter') value = await runAdapter(request);
+      else if (kind.startsWith('tfjs-')) value = runTfjs(request);
+      else value = await runOrt(kind, request);
+      out.push({ ok: value });
+    } catch (e) {
+      out.push({ error: thrownText(e) });
+    }
+  }
+  return out;
+}
+
 /** The raw in-page loop the bench compares the oracle with: every case in one message. */
 async function rawLoop(kind, items) {
   const t0 = performance.now();
@@ -167,12 +199,12 @@ async function rawLoop(kind, items) {
   return performance.now() - t0;
 }
 
-/** Test hooks for the isolation tests: a hung page and a page that throws asynchronously forever. */
+/** Test hook for the isolation tests (a call whose hook is 'hang'): a page stuck in script. */
 function hang() {
   for (;;) {
     // a page stuck in script: only the oracle's timeout ends it
   }
 }
 
-window.convcheck = { init, runTfjs, runOrt, loadAdapter, runAdapter, rawLoop, hang };
+window.convcheck = { init, loadAdapter, runBatch, rawLoop };
 window.convcheckLoaded = true;
