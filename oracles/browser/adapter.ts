@@ -50,7 +50,9 @@ export default async function create(o: AdapterBackendOptions): Promise<OracleBa
     describe: () => declared,
     unsupported: () => undefined,
     run: async (call) => {
-      const outcome = await batcher.run({ request: toCaseJson(call) }, callBytes(call));
+      // The inputs as float64 bytes (batch.ts encode); the page makes them a case file's arrays.
+      const request = { ...toCaseJson({ ...call, inputs: {} }), inputs: Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }])) };
+      const outcome = await batcher.run({ request }, callBytes(call));
       if ('error' in outcome) throw new Error(outcome.error); // the adapter threw: it refuses the call
       // Checked as a Node adapter's answer is: {unsupported}, or a shape its data fills.
       return adapterAnswer(outcome.ok);

@@ -33,14 +33,16 @@ export type BrowserInfo = Record<string, unknown>;
 const ORT_OPS: readonly string[] = ['Conv', 'ConvTranspose'];
 const TF_OPS: readonly string[] = ['conv1d', 'conv2d', 'conv3d', 'conv1d_transpose', 'conv2d_transpose', 'conv3d_transpose', 'depthwise_conv2d'];
 
-const plain = (t: Tensor) => ({ shape: [...t.shape], data: Array.from(t.data) });
+/** A tensor for the page: its data goes as float64 bytes (batch.ts encode). */
+const plain = (t: Tensor) => ({ shape: [...t.shape], data: t.data });
 
 /**
  * What the page gets for one call (page.mjs runTfjs / runOrt; bench/browser.ts sends the same):
- * a tf case as plain arrays, or an onnx call as its model (built here, as the native ORT oracle
- * builds it, base64) with the session cache key and the feeds.
+ * a tf case as shapes and Float64Arrays, or an onnx call as its model (built here, as the native ORT oracle
+ * builds it, base64) with the session cache key and the feeds. `models` keeps the built models by
+ * key: building one takes longer than a small case takes to run.
  */
-export function pageRequest(kind: BrowserKind, call: OracleCall): unknown {
+export function pageRequest(kind: BrowserKind, call: OracleCall, models?: Map<string, string>): unknown {
   if (kind.startsWith('tfjs-')) {
     return { framework: call.framework, op: call.op, attrs: call.attrs, dtype: call.dtype, inputs: Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, plain(t)])) };
   }
@@ -48,10 +50,17 @@ export function pageRequest(kind: BrowserKind, call: OracleCall): unknown {
   const W = call.inputs['W']!;
   const B = call.inputs['B'];
   const spec: ModelSpec = { op: call.op as OrtOp, dtype: 'float32', rankX: X.shape.length, rankW: W.shape.length, rankB: B?.shape.length, attrs: call.attrs, opset: DEFAULT_OPSET };
-  return { key: modelKey(spec), model: Buffer.from(buildModel(spec)).toString('base64'), feeds: { X: plain(X), W: plain(W), ...(B ? { B: plain(B) } : {}) } };
+  const key = modelKey(spec);
+  let model = models?.get(key);
+  if (model === undefined) {
+    model = Buffer.from(buildModel(spec)).toString('base64');
+    models?.set(key, model);
+    if (models && models.size > 256) models.delete(models.keys().next().value!);
+  }
+  return { key, model, feeds: { X: plain(X), W: plain(W), ...(B ? { B: plain(B) } : {}) } };
 }
 
-type Out = { shape: number[]; data: number[]; unsupported?: string };
+type Out = { shape: number[]; data: Float64Array; unsupported?: string };
 
 export default async function create(options: BrowserOptions): Promise<OracleBackend & { readonly stats: PageBatcher['stats'] }> {
   const { kind } = options;
@@ -72,6 +81,7 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
   await batcher.start();
   const tfCaps: Caps = { conv2dNchw: info['conv2dNchw'] === true, transposeExplicit: true };
   const isTf = kind.startsWith('tfjs-');
+  const models = new Map<string, string>();
   function unsupported(call: OracleCall): string | undefined {
     if (isTf) {
       try {
@@ -93,12 +103,12 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
   async function run(call: OracleCall): Promise<Tensor> {
     const first = Object.values(call.inputs)[0]?.data[0];
     const hook = !options.testHooks ? undefined : first === 2 ? 'hang' : first === 3 ? 'crash' : undefined;
-    const request = pageRequest(kind, call);
+    const request = pageRequest(kind, call, models);
     const outcome = await batcher.run({ request, hook }, callBytes(call, (request as { model?: string }).model?.length));
     if ('error' in outcome) throw new Error(outcome.error); // the runtime threw: it refuses the call
     const out = outcome.ok as Out;
     if (out.unsupported !== undefined) throw new Error(`internal: the page calls this unsupported: ${out.unsupported}`);
-    return { shape: out.shape, data: Float64Array.from(out.data) };
+    return { shape: out.shape, data: out.data };
   }
 
   const declaration: BackendInfo = {

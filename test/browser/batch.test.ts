@@ -91,6 +91,23 @@ function exact(c: OracleCall) {
   return { kind: 'value', shape: [...want.shape], data: Array.from(want.data) };
 }
 
+describe('the message format (JSON with float64 bytes) is exact', () => {
+  it('NaN, ±∞, -0 and subnormals cross both ways as they are', async () => {
+    const backend = await open(create({ kind: 'ort-web' }));
+    // A 1×1 kernel of 1 and no bias: the output is the input, bit for bit where float32 holds it.
+    const xs = [NaN, Infinity, -Infinity, -0, 2 ** -140, 1.5, -3, 0];
+    const calls = [0, 1].map((i) => parseCase({ framework: 'onnx', op: 'Conv', attrs: {}, inputs: { X: { shape: [1, 1, 8], data: xs.map((x) => (i ? x : -x)) }, W: { shape: [1, 1, 1], data: [1] } } }, `nf${i}`) as OracleCall);
+    const rs = await together(backend, calls);
+    expect(backend.stats.messages).toBe(1);
+    for (const [i, r] of rs.entries()) {
+      expect(r.kind).toBe('value');
+      const got = Array.from((r as { data: Float64Array }).data);
+      const want = xs.map((x) => (i ? x : -x));
+      for (const [j, w] of want.entries()) expect({ j, same: Object.is(got[j], w) }).toEqual({ j, same: true });
+    }
+  }, 60_000);
+});
+
 describe('a call that hangs or crashes the page inside a batch is its own verdict', () => {
   for (const [what, first, verdict] of [
     ['hangs', 2, /no answer within 2000 ms \(page replaced\)/],
