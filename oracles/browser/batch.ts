@@ -145,7 +145,11 @@ export class PageBatcher {
     if (this.busy) return;
     this.busy = true;
     try {
-      while (this.queue.length > 0 && !this.closed) await this.runBatch(this.take());
+      while (this.queue.length > 0 && !this.closed) {
+        const jobs = this.take();
+        // Nothing is meant to throw here; if something does, its calls fail rather than wait forever.
+        await this.runBatch(jobs).catch((e: unknown) => jobs.forEach((j) => j.reject(new BackendFailure(`internal: ${firstLine(e)}`))));
+      }
     } finally {
       this.busy = false;
     }
@@ -186,6 +190,7 @@ export class PageBatcher {
 
   /** One message; the outcomes, or why the page gave none (it is then retired). */
   private async attempt(items: unknown[]): Promise<PageOutcome[] | { why: string }> {
+    if (this.closed) return { why: 'closed' }; // a batch broken by close() is not run again
     let slot: Slot;
     try {
       slot = this.slot ??= await this.openSlot();
@@ -202,7 +207,13 @@ export class PageBatcher {
     const sent = slot.session.page
       .evaluate(([k, text]) => (globalThis as unknown as PageApi).convcheck.runBatch(k, text), [this.o.kind, encode(items)] as const)
       .then(
-        (r): PageOutcome[] | { why: string } => decode(r) as PageOutcome[],
+        (r): PageOutcome[] | { why: string } => {
+          try {
+            return decode(r) as PageOutcome[];
+          } catch (e) {
+            return { why: `unreadable answer from the page: ${firstLine(e)}` };
+          }
+        },
         (e: unknown) => ({ why: slot.crashed || /crash/i.test(firstLine(e)) ? 'the browser page crashed (page replaced)' : `${firstLine(e)} (page replaced)` }),
       );
     const out = await Promise.race([sent, hung]);
