@@ -1,8 +1,9 @@
 /**
- * Browser oracles: cases/s through the oracle (one message per case from the harness process to
- * the oracle host to the page and back) against the raw in-page loop over the same cases (one
- * message for all of them), side by side, per oracle. Medians of 3 after a warm-up pass (WebGL
- * and WebGPU compile a shader program per new shape; the warm-up pays for all of them first).
+ * Browser oracles: cases/s through the oracle object the runner uses (IsolatedOracle: harness
+ * process → oracle host → page and back), one call at a time and with 16 calls in flight (windows
+ * of 16 under Promise.all, which the host sends to the page as batches: oracles/browser/batch.ts),
+ * against the raw in-page loop over the same cases (one message for all of them), side by side,
+ * per oracle.
  */
 import fc from 'fast-check';
 import { IsolatedOracle } from '../oracles/isolated.js';
@@ -36,54 +37,63 @@ function casesFor(kind: string, n: number): OracleCall[] {
 
 type PageApi = { convcheck: { init(k: string): Promise<unknown>; rawLoop(k: string, items: unknown[]): Promise<number> } };
 
-async function rawRate(kind: string, calls: OracleCall[]): Promise<number> {
-  const session = await openSession(kind);
-  try {
-    await session.page.evaluate((k) => (globalThis as unknown as PageApi).convcheck.init(k), kind);
-    const items = calls.map((c) => pageRequest(kind as BrowserKind, c));
-    // rawLoop skips nothing: a call the runtime refuses throws and ends the loop, so keep the ones that run.
-    const runnable: unknown[] = [];
-    for (const it of items) {
-      try {
-        await session.page.evaluate(([k, x]) => (globalThis as unknown as PageApi).convcheck.rawLoop(k as string, [x]), [kind, it] as const);
-        runnable.push(it);
-      } catch {
-        // refused by the runtime: not part of either side
-      }
-    }
-    const times = [];
-    for (let i = 0; i < 3; i++) times.push(await session.page.evaluate(([k, xs]) => (globalThis as unknown as PageApi).convcheck.rawLoop(k as string, xs as unknown[]), [kind, runnable] as const));
-    return runnable.length / (median(times) / 1000);
-  } finally {
-    await session.close();
-  }
-}
+const WINDOW = 16;
 
-async function oracleRate(kind: string, calls: OracleCall[]): Promise<{ rate: number; values: number }> {
+type Rates = { raw: number; serial: number; inFlight: number; computed: number };
+
+/**
+ * The three rates over the same cases, the ones the runtime computes (what it refuses or does not
+ * support is left out of all three), measured in turn in each of 3 rounds so that a machine
+ * whose load changes meanwhile weighs on all three alike.
+ */
+async function rates(kind: string, calls: OracleCall[]): Promise<Rates> {
   const oracle = new IsolatedOracle(kind, { timeoutMs: 60_000 });
+  const session = await openSession(kind);
   try {
     const err = await oracle.start();
     if (err) throw new Error(err);
-    let values = 0;
-    for (const c of calls) if ((await oracle.run(c)).kind === 'value') values++; // warm-up: shader compiles
-    const t = await timeIt(3, async () => {
-      for (const c of calls) await oracle.run(c);
-    });
-    return { rate: calls.length / (median(t) / 1000), values };
+    await session.page.evaluate((k) => (globalThis as unknown as PageApi).convcheck.init(k), kind);
+    // Warm-up on both pages (WebGL and WebGPU compile a program per new shape); keep what computes.
+    const computed: OracleCall[] = [];
+    for (const c of calls) if ((await oracle.run(c)).kind === 'value') computed.push(c);
+    const items = computed.map((c) => pageRequest(kind as BrowserKind, c));
+    const rawLoop = (xs: unknown[]) => session.page.evaluate(([k, x]) => (globalThis as unknown as PageApi).convcheck.rawLoop(k as string, x as unknown[]), [kind, xs] as const);
+    for (const it of items) await rawLoop([it]);
+    const raw: number[] = [];
+    const serial: number[] = [];
+    const inFlight: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      raw.push(await rawLoop(items));
+      serial.push(...(await timeIt(1, async () => {
+        for (const c of computed) await oracle.run(c);
+      })));
+      inFlight.push(...(await timeIt(1, async () => {
+        for (let i = 0; i < computed.length; i += WINDOW) {
+          const rs = await Promise.all(computed.slice(i, i + WINDOW).map((c) => oracle.run(c)));
+          // Batched or not, each call is computed as it was alone.
+          const odd = rs.findIndex((r) => r.kind !== 'value');
+          if (odd >= 0) throw new Error(`${kind}: a call computed alone answered ${rs[odd]!.kind} in a batch`);
+        }
+      })));
+    }
+    const rate = (t: number[]) => computed.length / (median(t) / 1000);
+    return { raw: rate(raw), serial: rate(serial), inFlight: rate(inFlight), computed: computed.length };
   } finally {
     await oracle.close();
+    await session.close();
   }
 }
 
 async function main(): Promise<void> {
   const n = Number(process.env['BENCH_CASES'] ?? 150);
   const kinds = (process.env['BENCH_ORACLES'] ?? 'tfjs-webgl,tfjs-webgpu,ort-web,ort-webgpu').split(',');
-  console.log(`browser oracles, ${n} small generated cases each (seed 11), medians of 3 after a warm-up`);
+  console.log(`browser oracles, ${n} small generated cases each (seed 11), the ones each computes; medians of 3 interleaved rounds after a warm-up`);
   for (const kind of kinds) {
-    const calls = casesFor(kind, n);
-    const o = await oracleRate(kind, calls);
-    const raw = await rawRate(kind, calls);
-    console.log(`  ${kind.padEnd(12)} oracle ${Math.round(o.rate)} cases/s (${o.values} of ${calls.length} computed), raw in-page loop ${Math.round(raw)} cases/s: oracle / raw = ${(o.rate / raw).toFixed(2)}x`);
+    const r = await rates(kind, casesFor(kind, n));
+    console.log(
+      `  ${kind.padEnd(12)} ${r.computed} computed: raw in-page loop ${Math.round(r.raw)} cases/s; oracle one at a time ${Math.round(r.serial)} (${(r.serial / r.raw).toFixed(2)}x raw), ` +
+        `${WINDOW} in flight ${Math.round(r.inFlight)} (${(r.inFlight / r.raw).toFixed(2)}x raw, ${(r.inFlight / r.serial).toFixed(2)}x one at a time)`,
+    );
   }
 }
 

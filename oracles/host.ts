@@ -8,7 +8,7 @@
  * registry (a user's adapter module, a program on the process protocol).
  */
 import { oracleEntry } from './registry.js';
-import { BackendFailure, describeThrown, Unsupported, type OracleBackend, type OracleCall, type OracleResult } from './types.js';
+import { answer, describeThrown, type OracleBackend, type OracleCall } from './types.js';
 
 type Request = { id: number; call: OracleCall };
 /** Calls come one per message or several in one (isolated.ts batches a turn's calls). */
@@ -84,19 +84,6 @@ async function main(): Promise<void> {
     queue.push(...requests);
     void pump();
   });
-}
-
-async function answer(backend: OracleBackend, call: OracleCall): Promise<OracleResult> {
-  try {
-    const reason = backend.unsupported(call);
-    if (reason !== undefined) return { kind: 'unsupported', reason };
-    const t = await backend.run(call);
-    return { kind: 'value', shape: [...t.shape], data: t.data };
-  } catch (e) {
-    if (e instanceof Unsupported) return { kind: 'unsupported', reason: e.message };
-    if (e instanceof BackendFailure) return { kind: 'failed', error: e.message };
-    return { kind: 'rejected', error: describeThrown(e) };
-  }
 }
 
 void main();

@@ -116,7 +116,10 @@ export class IsolatedOracle implements Oracle {
     if (this.unavailable !== undefined) return Promise.resolve(this.unavailable);
     if (this.child && this.starting) return this.starting;
     const args = this.backend ? [this.name, JSON.stringify(this.backend)] : [this.name];
-    const child = fork(hostScript(), args, { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // The per-call timeout goes to the host too: a backend that runs several calls at once (the
+    // browser oracles' batches) times them itself and keeps a hang to the call that hung.
+    const env = { ...process.env, CONVCHECK_CALL_TIMEOUT_MS: String(this.timeoutMs) };
+    const child = fork(hostScript(), args, { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     let stderr = '';
     let incident: string | undefined;
     let ready = false;

@@ -81,6 +81,23 @@ export function describeThrown(e: unknown): string {
   }
 }
 
+/**
+ * What a backend's call comes to (the oracle host sends it to the parent): its declared limits,
+ * its value, or its throw as a refusal, an unsupported call or a failure.
+ */
+export async function answer(backend: OracleBackend, call: OracleCall): Promise<OracleResult> {
+  try {
+    const reason = backend.unsupported(call);
+    if (reason !== undefined) return { kind: 'unsupported', reason };
+    const t = await backend.run(call);
+    return { kind: 'value', shape: [...t.shape], data: t.data };
+  } catch (e) {
+    if (e instanceof Unsupported) return { kind: 'unsupported', reason: e.message };
+    if (e instanceof BackendFailure) return { kind: 'failed', error: e.message };
+    return { kind: 'rejected', error: describeThrown(e) };
+  }
+}
+
 /** The parent-side handle: every call answers, whatever happens to the runtime. */
 export interface Oracle {
   readonly name: string;

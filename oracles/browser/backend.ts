@@ -12,7 +12,8 @@ import type { Tensor } from '../../src/core/tensor.js';
 import { buildModel, DEFAULT_OPSET, modelKey, unrepresentable, type ModelSpec, type OrtOp } from '../ort/model.js';
 import { translate, Unsupported, type Caps } from '../tfjs/translate.js';
 import type { BackendInfo, OracleBackend, OracleCall } from '../types.js';
-import { firstLine, openSession, serialQueue } from './session.js';
+import { callBudgetMs, callBytes, PageBatcher, type BatchLimits } from './batch.js';
+import { firstLine, installCrashHook, openSession } from './session.js';
 
 export type BrowserKind = 'tfjs-webgl' | 'tfjs-webgpu' | 'ort-web' | 'ort-webgpu';
 
@@ -20,6 +21,10 @@ export interface BrowserOptions {
   readonly kind: BrowserKind;
   /** Test-only: the first input value 2 hangs the page, 3 crashes it (see test/oracles/browser.test.ts). */
   readonly testHooks?: boolean;
+  /** How long one call may take in the page; by default the oracle's per-call timeout (batch.ts callBudgetMs). */
+  readonly callTimeoutMs?: number;
+  /** Calls per page message at most, and their estimated bytes (batch.ts DEFAULT_LIMITS). */
+  readonly batch?: BatchLimits;
 }
 
 /** What the page reports at start: runtime versions and the WebGL renderer or WebGPU adapter. */
@@ -28,14 +33,16 @@ export type BrowserInfo = Record<string, unknown>;
 const ORT_OPS: readonly string[] = ['Conv', 'ConvTranspose'];
 const TF_OPS: readonly string[] = ['conv1d', 'conv2d', 'conv3d', 'conv1d_transpose', 'conv2d_transpose', 'conv3d_transpose', 'depthwise_conv2d'];
 
-const plain = (t: Tensor) => ({ shape: [...t.shape], data: Array.from(t.data) });
+/** A tensor for the page: its data goes as float64 bytes (batch.ts encode). */
+const plain = (t: Tensor) => ({ shape: [...t.shape], data: t.data });
 
 /**
  * What the page gets for one call (page.mjs runTfjs / runOrt; bench/browser.ts sends the same):
- * a tf case as plain arrays, or an onnx call as its model (built here, as the native ORT oracle
- * builds it, base64) with the session cache key and the feeds.
+ * a tf case as shapes and Float64Arrays, or an onnx call as its model (built here, as the native ORT oracle
+ * builds it, base64) with the session cache key and the feeds. `models` keeps the built models by
+ * key: building one takes longer than a small case takes to run.
  */
-export function pageRequest(kind: BrowserKind, call: OracleCall): unknown {
+export function pageRequest(kind: BrowserKind, call: OracleCall, models?: Map<string, string>): unknown {
   if (kind.startsWith('tfjs-')) {
     return { framework: call.framework, op: call.op, attrs: call.attrs, dtype: call.dtype, inputs: Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, plain(t)])) };
   }
@@ -43,25 +50,38 @@ export function pageRequest(kind: BrowserKind, call: OracleCall): unknown {
   const W = call.inputs['W']!;
   const B = call.inputs['B'];
   const spec: ModelSpec = { op: call.op as OrtOp, dtype: 'float32', rankX: X.shape.length, rankW: W.shape.length, rankB: B?.shape.length, attrs: call.attrs, opset: DEFAULT_OPSET };
-  return { key: modelKey(spec), model: Buffer.from(buildModel(spec)).toString('base64'), feeds: { X: plain(X), W: plain(W), ...(B ? { B: plain(B) } : {}) } };
+  const key = modelKey(spec);
+  let model = models?.get(key);
+  if (model === undefined) {
+    model = Buffer.from(buildModel(spec)).toString('base64');
+    models?.set(key, model);
+    if (models && models.size > 256) models.delete(models.keys().next().value!);
+  }
+  return { key, model, feeds: { X: plain(X), W: plain(W), ...(B ? { B: plain(B) } : {}) } };
 }
 
-export default async function create(options: BrowserOptions): Promise<OracleBackend> {
+type Out = { shape: number[]; data: Float64Array; unsupported?: string };
+
+export default async function create(options: BrowserOptions): Promise<OracleBackend & { readonly stats: PageBatcher['stats'] }> {
   const { kind } = options;
-  const session = await openSession(kind);
-  const { page } = session;
-  let info: BrowserInfo;
-  try {
-    info = (await page.evaluate((k) => (globalThis as unknown as { convcheck: { init(k: string): Promise<BrowserInfo> } }).convcheck.init(k), kind)) as BrowserInfo;
-  } catch (e) {
-    await session.close();
-    throw new Error(`${kind}: ${firstLine(e)}`);
-  }
+  let info: BrowserInfo = {};
+  // Every page, the first and those replacing a hung or crashed one, starts the same way.
+  const open = async (onCrash: () => void) => {
+    const session = await openSession(kind, [], onCrash);
+    try {
+      if (options.testHooks) await installCrashHook(session.page);
+      info = (await session.page.evaluate((k) => (globalThis as unknown as { convcheck: { init(k: string): Promise<BrowserInfo> } }).convcheck.init(k), kind)) as BrowserInfo;
+    } catch (e) {
+      await session.close();
+      throw new Error(`${kind}: ${firstLine(e)}`);
+    }
+    return session;
+  };
+  const batcher = new PageBatcher({ label: kind, kind, open, callMs: options.callTimeoutMs ?? callBudgetMs(), ...(options.batch ? { limits: options.batch } : {}) });
+  await batcher.start();
   const tfCaps: Caps = { conv2dNchw: info['conv2dNchw'] === true, transposeExplicit: true };
   const isTf = kind.startsWith('tfjs-');
-
-  const serially = serialQueue();
-
+  const models = new Map<string, string>();
   function unsupported(call: OracleCall): string | undefined {
     if (isTf) {
       try {
@@ -80,19 +100,15 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
     return why === undefined ? undefined : `${kind}: ${why}`;
   }
 
-  async function runNow(call: OracleCall): Promise<Tensor> {
-    if (options.testHooks) {
-      const first = Object.values(call.inputs)[0]?.data[0];
-      if (first === 2) await page.evaluate(() => (globalThis as unknown as { convcheck: { hang(): void } }).convcheck.hang());
-      if (first === 3) await page.goto('chrome://crash').catch(() => undefined);
-    }
-    type Out = { shape: number[]; data: number[]; unsupported?: string };
-    const item = pageRequest(kind, call);
-    const out = isTf
-      ? await page.evaluate((x) => (globalThis as unknown as { convcheck: { runTfjs(c: unknown): Out } }).convcheck.runTfjs(x), item)
-      : await page.evaluate(([k, x]) => (globalThis as unknown as { convcheck: { runOrt(k: unknown, x: unknown): Promise<Out> } }).convcheck.runOrt(k, x), [kind, item] as const);
+  async function run(call: OracleCall): Promise<Tensor> {
+    const first = Object.values(call.inputs)[0]?.data[0];
+    const hook = !options.testHooks ? undefined : first === 2 ? 'hang' : first === 3 ? 'crash' : undefined;
+    const request = pageRequest(kind, call, models);
+    const outcome = await batcher.run({ request, hook }, callBytes(call, (request as { model?: string }).model?.length));
+    if ('error' in outcome) throw new Error(outcome.error); // the runtime threw: it refuses the call
+    const out = outcome.ok as Out;
     if (out.unsupported !== undefined) throw new Error(`internal: the page calls this unsupported: ${out.unsupported}`);
-    return { shape: out.shape, data: Float64Array.from(out.data) };
+    return { shape: out.shape, data: out.data };
   }
 
   const declaration: BackendInfo = {
@@ -106,14 +122,8 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
     name: kind,
     describe: () => declaration,
     unsupported,
-    run: (call) =>
-      serially(async () => {
-        try {
-          return await runNow(call);
-        } catch (e) {
-          throw new Error(firstLine(e));
-        }
-      }),
-    dispose: () => session.close(),
+    run,
+    dispose: () => batcher.close(),
+    stats: batcher.stats,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * One headless chromium with one page on the local static server: what every browser backend
- * (the runtime oracles in backend.ts, a user's adapter in adapter.ts) starts from. A crashed
- * renderer ends the host process, so the parent reports it and the next call starts afresh.
+ * (the runtime oracles in backend.ts, a user's adapter in adapter.ts) starts from. What a crashed
+ * renderer means is the caller's to say (batch.ts replaces the page); by default it ends the
+ * host process, so the parent reports it and the next call starts afresh.
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,18 +16,22 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+function exitOnCrash(label: string): () => void {
+  return () => {
+    process.stderr.write(`${label}: the browser page crashed\n`);
+    process.exit(70);
+  };
+}
+
 /** Opens the convcheck page; `extraRoots` serves more directories (a user's module under /impl/). */
-export async function openSession(label: string, extraRoots: ReadonlyArray<readonly [string, string]> = []): Promise<BrowserSession> {
+export async function openSession(label: string, extraRoots: ReadonlyArray<readonly [string, string]> = [], onCrash: () => void = exitOnCrash(label)): Promise<BrowserSession> {
   const root = packageRoot();
   const server: StaticServer = await startServer(join(root, 'oracles', 'browser', 'page'), join(root, 'dist'), extraRoots);
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
     const page = await browser.newPage();
-    page.on('crash', () => {
-      process.stderr.write(`${label}: the browser page crashed\n`);
-      process.exit(70);
-    });
+    page.on('crash', onCrash);
     page.on('pageerror', (e) => process.stderr.write(`${label} page error: ${e.message}\n`));
     await page.goto(server.origin + '/');
     await page.waitForFunction(() => (globalThis as { convcheckLoaded?: boolean }).convcheckLoaded === true, undefined, { timeout: 30_000 });
@@ -51,12 +56,10 @@ export function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).replace(/^page\.(evaluate|goto|waitForFunction): (Error: )?/, '').split('\n')[0]!;
 }
 
-/** Runs calls one at a time: the page is single-threaded and answers stay in call order. */
-export function serialQueue(): <T>(f: () => Promise<T>) => Promise<T> {
-  let queue: Promise<unknown> = Promise.resolve();
-  return <T>(f: () => Promise<T>): Promise<T> => {
-    const p = queue.then(f);
-    queue = p.catch(() => undefined);
-    return p;
-  };
+/**
+ * Test-only: `convcheckCrash()` in the page crashes its renderer (by navigating to chrome://crash
+ * from here, as page script cannot), for the isolation tests of a batch with a crashing call.
+ */
+export async function installCrashHook(page: Page): Promise<void> {
+  await page.exposeBinding('convcheckCrash', () => void page.goto('chrome://crash').catch(() => undefined));
 }

@@ -1,5 +1,5 @@
 // Runs inside headless chromium. oracles/browser/backend.ts calls window.convcheck.init(kind) once,
-// then window.convcheck.run(...) per case. Everything numeric here is the runtime's own: this page
+// then window.convcheck.runBatch(kind, calls) with one or more cases per message. Everything numeric here is the runtime's own: this page
 // only moves arrays in and out.
 
 const NM = '/nm/';
@@ -105,7 +105,7 @@ function runTfjs(call) {
   const out = tf.tidy(() => exec(tf));
   try {
     if (!out.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`returned an output of invalid shape [${out.shape.join(', ')}]`);
-    return { shape: out.shape, data: Array.from(out.dataSync()) };
+    return { shape: out.shape, data: out.dataSync() };
   } finally {
     out.dispose();
   }
@@ -126,7 +126,7 @@ async function runOrt(kind, { key, model, feeds }) {
   const out = await s.run(tensors);
   const y = out.Y;
   const data = await y.getData();
-  return { shape: [...y.dims], data: Array.from(data) };
+  return { shape: [...y.dims], data };
 }
 
 let adapter;
@@ -147,14 +147,80 @@ async function loadAdapter(url, options) {
   };
 }
 
+/** A case file's number: non-finite values as strings (src/case/io.ts jsonNumber). */
+const jsonNumber = (x) => (Number.isFinite(x) ? x : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity');
+
 /**
- * Runs the adapter on one case in the eval format; its answer goes back as it is (typed arrays as
- * plain arrays), to be checked in Node as any adapter's answer is. A throw is a refusal.
+ * Runs the adapter on one case in the eval format (the inputs arrive as Float64Arrays and are
+ * handed over as a case file's arrays, as in Node); its answer goes back as it is (its data as
+ * numbers), to be checked in Node as any adapter's answer is. A throw is a refusal.
  */
 async function runAdapter(c) {
-  const out = await adapter.run(c);
-  if (out && typeof out === 'object' && !Array.isArray(out) && out.data && typeof out.data.length === 'number') return { ...out, data: Array.from(out.data, Number) };
+  const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, t]) => [k, { shape: t.shape, data: Array.from(t.data, jsonNumber) }]));
+  const out = await adapter.run({ ...c, inputs });
+  if (out && typeof out === 'object' && !Array.isArray(out) && out.data && typeof out.data.length === 'number') return { ...out, data: Float64Array.from(out.data, Number) };
   return out ?? null;
+}
+
+/**
+ * The message format (oracles/browser/batch.ts wire): JSON text, number arrays as
+ * {"$f64": base64 of their float64 bytes}. One string crosses the DevTools protocol far faster
+ * than an array of numbers (each its own object there), and base64 keeps NaN, ±∞ and -0 exact.
+ */
+function fromBase64(b64) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(b64);
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+function toBase64(bytes) {
+  if (bytes.toBase64) return bytes.toBase64();
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+const reviveF64 = (_k, v) => (v && typeof v === 'object' && typeof v.$f64 === 'string' ? new Float64Array(fromBase64(v.$f64).buffer) : v);
+const replaceTyped = (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? { $f64: toBase64(new Uint8Array(Float64Array.from(v, Number).buffer)) } : v);
+
+/** One call's outcome as text; an answer that JSON cannot carry (a BigInt, a cycle) is reported as such. */
+function outcomeText(o) {
+  try {
+    return JSON.stringify(o, replaceTyped);
+  } catch (e) {
+    return JSON.stringify({ unsendable: thrownText(e) });
+  }
+}
+
+/** The first line of what a call threw, as page.evaluate reports it for a single call. */
+function thrownText(e) {
+  const text = e instanceof Error ? (e.name === 'Error' ? e.message : `${e.name}: ${e.message}`) : String(e);
+  return text.split('\n')[0];
+}
+
+/**
+ * Several calls in one message (oracles/browser/batch.ts), run in the order given; what a call
+ * throws is that call's outcome, not the message's. A hang or a crash leaves the whole message
+ * unanswered, and the host re-runs its calls one per message on a fresh page.
+ */
+async function runBatch(kind, text) {
+  const out = [];
+  for (const { request, hook } of JSON.parse(text, reviveF64)) {
+    try {
+      if (hook === 'hang') hang();
+      if (hook === 'crash') {
+        await window.convcheckCrash();
+        await new Promise(() => {});
+      }
+      let value;
+      if (kind === 'adapter') value = await runAdapter(request);
+      else if (kind.startsWith('tfjs-')) value = runTfjs(request);
+      else value = await runOrt(kind, request);
+      out.push(outcomeText({ ok: value }));
+    } catch (e) {
+      out.push(JSON.stringify({ error: thrownText(e) }));
+    }
+  }
+  return `[${out.join(',')}]`;
 }
 
 /** The raw in-page loop the bench compares the oracle with: every case in one message. */
@@ -167,12 +233,12 @@ async function rawLoop(kind, items) {
   return performance.now() - t0;
 }
 
-/** Test hooks for the isolation tests: a hung page and a page that throws asynchronously forever. */
+/** Test hook for the isolation tests (a call whose hook is 'hang'): a page stuck in script. */
 function hang() {
   for (;;) {
     // a page stuck in script: only the oracle's timeout ends it
   }
 }
 
-window.convcheck = { init, runTfjs, runOrt, loadAdapter, runAdapter, rawLoop, hang };
+window.convcheck = { init, loadAdapter, runBatch, rawLoop };
 window.convcheckLoaded = true;
