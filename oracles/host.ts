@@ -8,7 +8,7 @@
  * registry (a user's adapter module, a program on the process protocol).
  */
 import { oracleEntry } from './registry.js';
-import { answer, describeThrown, type OracleBackend, type OracleCall } from './types.js';
+import { answer, describeThrown, type OracleBackend, type OracleCall, type OracleResult } from './types.js';
 
 type Request = { id: number; call: OracleCall };
 /** Calls come one per message or several in one (isolated.ts batches a turn's calls). */
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     process.send({ ready: false, error: describeThrown(e) });
     return;
   }
-  process.send({ ready: true, ...(info ? { info } : {}) });
+  process.send({ ready: true, ...(info ? { info } : {}), ...(backend.timesCalls ? { timesCalls: true } : {}) });
   // In order, one at a time, unless the backend orders calls itself: the parent blames a hang or
   // a crash on the oldest unanswered call, which is then the one that was running.
   const queue: Request[] = [];

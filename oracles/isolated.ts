@@ -81,6 +81,8 @@ export class IsolatedOracle implements Oracle {
   private readonly killed = new WeakSet<ChildProcess>();
   /** Hosts that loaded their backend. */
   private readonly ready = new WeakSet<ChildProcess>();
+  /** Hosts whose backend times each call itself (browser batches): the watchdog only backs it up. */
+  private readonly timesCalls = new WeakSet<ChildProcess>();
   /** Hosts asked to close: only a clean exit (code 0, no incident) is no news. */
   private readonly closing = new WeakSet<ChildProcess>();
   /** Process groups each host's backend started; killed with the host. */
@@ -131,7 +133,7 @@ export class IsolatedOracle implements Oracle {
         this.kill(child);
         resolve(this.unavailable);
       }, this.startTimeoutMs);
-      const onReady = (m: { ready?: boolean; error?: string; info?: BackendInfo }) => {
+      const onReady = (m: { ready?: boolean; error?: string; info?: BackendInfo; timesCalls?: boolean }) => {
         if (typeof m.ready !== 'boolean') return; // e.g. a backend announcing the program it spawned
         child.off('message', onReady);
         clearTimeout(timer);
@@ -141,6 +143,7 @@ export class IsolatedOracle implements Oracle {
         } else {
           ready = true;
           this.ready.add(child);
+          if (m.timesCalls) this.timesCalls.add(child);
           if (m.info) this.info = m.info;
         }
         resolve(this.unavailable);
@@ -233,7 +236,11 @@ export class IsolatedOracle implements Oracle {
   }
 
   private arm(child: ChildProcess): void {
-    if (this.watchdogs.has(child) || this.waiting(child).length === 0) return;
+    const waiting = this.waiting(child).length;
+    if (this.watchdogs.has(child) || waiting === 0) return;
+    // A backend that runs calls together gives a batch its length times the per-call timeout
+    // before it re-runs the calls one by one on a fresh page: the watchdog outwaits that.
+    const ms = this.timesCalls.has(child) ? this.timeoutMs * (2 * waiting + 2) : this.timeoutMs;
     this.watchdogs.set(
       child,
       setTimeout(() => {
@@ -244,9 +251,9 @@ export class IsolatedOracle implements Oracle {
           this.child = undefined;
           this.starting = undefined;
         }
-        this.blame(child, `${this.name}: no answer within ${this.timeoutMs} ms (host killed)`);
+        this.blame(child, `${this.name}: no answer within ${ms} ms (host killed)`);
         this.kill(child);
-      }, this.timeoutMs),
+      }, ms),
     );
   }
 

@@ -55,6 +55,11 @@ export interface OracleBackend {
    * a browser page's batches). Otherwise its host runs one call at a time, in order.
    */
   readonly concurrent?: boolean;
+  /**
+   * It keeps each call to the per-call timeout itself and answers a hung call as 'failed' (the
+   * browser batcher re-runs a hung batch call by call): its host's watchdog is only a backstop.
+   */
+  readonly timesCalls?: boolean;
   dispose?(): Promise<void>;
 }
 

@@ -59,5 +59,8 @@ export default async function create(o: AdapterBackendOptions): Promise<OracleBa
     },
     dispose: () => batcher.close(),
     stats: batcher.stats,
+    // The batcher orders the calls and keeps a hang or a crash to its own call (batch.ts).
+    concurrent: true,
+    timesCalls: true,
   };
 }

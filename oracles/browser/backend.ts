@@ -125,5 +125,8 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
     run,
     dispose: () => batcher.close(),
     stats: batcher.stats,
+    // The batcher orders the calls and keeps a hang or a crash to its own call (batch.ts).
+    concurrent: true,
+    timesCalls: true,
   };
 }

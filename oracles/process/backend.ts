@@ -54,6 +54,9 @@ function clip(s: string, n = 200): string {
 
 type Waiter = { resolve: (t: Tensor) => void; reject: (e: Error) => void };
 
+/** A call that was still waiting for the window when its program broke. */
+class NotSent extends Error {}
+
 /** One running program: its hello, its cases in flight, and how it ended. */
 class Program {
   readonly info: BackendInfo;
@@ -121,7 +124,9 @@ class Program {
 
   async run(call: OracleCall, id: string): Promise<Tensor> {
     if (this.inFlight.size >= this.window) await new Promise<void>((r) => this.queue.push(r));
-    if (this.broken !== undefined) throw new BackendFailure(this.broken);
+    // Waiting for a place in the window when the program broke: never sent, so not this call's
+    // failure; it goes to the restarted program.
+    if (this.broken !== undefined) throw new NotSent();
     return new Promise<Tensor>((resolve, reject) => {
       this.inFlight.set(id, { resolve, reject });
       this.child.stdin.write(JSON.stringify({ id, ...toCaseJson(call) }) + '\n');
@@ -245,9 +250,17 @@ export default async function create(o: ProcessOptions): Promise<OracleBackend> 
     describe: () => program.info,
     unsupported: () => undefined,
     async run(call) {
-      const p = await current();
-      return p.run(call, `c${next++}`);
+      for (;;) {
+        const p = await current();
+        try {
+          return await p.run(call, `c${next++}`);
+        } catch (e) {
+          if (!(e instanceof NotSent)) throw e;
+        }
+      }
     },
     dispose: () => program.stop(),
+    // Calls overlap up to the program's window; the program's answers carry their ids.
+    concurrent: true,
   };
 }

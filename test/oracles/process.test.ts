@@ -87,6 +87,15 @@ describe('process protocol client', () => {
     expect((await o.run(call(0))).kind).toBe('value');
   });
 
+  it('a program that dies with calls waiting for its window: that call fails, the waiting ones go to the restarted program', async () => {
+    const o = program();
+    const calls = [call(0, 5), call(3), call(0, 6), call(0, 7)];
+    const rs = await Promise.all(calls.map((c) => o.run(c)));
+    expect(rs.map((r) => r.kind)).toEqual(['value', 'failed', 'value', 'value']);
+    expect(error(rs[1]!)).toMatch(/exited \(code 3\)/);
+    for (const i of [0, 2, 3]) expect(Array.from((rs[i] as { data: Float64Array }).data)).toEqual(Array.from(reference(calls[i]!).data));
+  });
+
   it('pipelines up to the window and matches answers that come back out of order', async () => {
     const o = program({ window: '3', reverse: '1' });
     const calls = [call(0, 5), call(0, 6), call(0, 7), call(0, 8), call(0, 9), call(0, 10)];
