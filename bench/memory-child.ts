@@ -28,7 +28,7 @@ if (process.argv[2] === '--reference') {
 } else {
   for (const e of readCases(process.argv[2]!)) {
     if ('error' in e) throw e.error;
-    writeOutcomeJson(e.case.id, evaluate(e.case), (piece) => writeSync(1, piece));
+    writeOutcomeJson(e.case.id, evaluate(e.case), (piece) => (typeof piece === 'string' ? writeSync(1, piece) : writeSync(1, piece)));
     writeSync(1, '\n');
   }
 }

@@ -12,7 +12,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { evaluate, type Case, type Outcome } from '../case/case.js';
-import { lineEntry, outcomeJson, parseCaseText, writeOutcomeJson, type Entry } from '../case/io.js';
+import { lineEntry, outcomeJson, parseCaseText, valueEntries, writeOutcomeJson, type Entry } from '../case/io.js';
+import { readJsonFile } from '../case/stream.js';
 import { escapeControls, LimitError } from '../core/errors.js';
 import { compareExpected } from './check.js';
 
@@ -36,7 +37,7 @@ export interface EvalOptions {
    * Where a large answer is written piece by piece (the CLI's stdout): its line is never built
    * whole, nor an array of its values (src/case/io.ts writeOutcomeJson).
    */
-  readonly write?: (piece: string) => void;
+  readonly write?: (piece: string | Uint8Array) => void;
 }
 
 /** Answers with more values than this go through EvalOptions.write in pieces. */
@@ -122,7 +123,8 @@ class Evaluator {
     }
     const write = this.opts.write;
     if (write && !('error' in o) && o.data.length > STREAMED) {
-      writeOutcomeJson(c.id, o, (piece) => write(escapeJsonText(piece)));
+      // Only the strings can need escaping (the id); the Buffers are numbers.
+      writeOutcomeJson(c.id, o, (piece) => write(typeof piece === 'string' ? escapeJsonText(piece) : piece));
       write('\n');
     } else this.out(jsonLine(outcomeJson(c.id, o)));
     this.evaluated++;
@@ -152,7 +154,11 @@ export async function evalSource(path: string, out: Out, err: Out, opts: EvalOpt
   const ev = new Evaluator(out, err, opts);
   const name = path === '-' ? 'stdin' : path.split('/').pop()!;
   if (path.endsWith('.json')) {
-    for (const e of parseCaseText(readFileSync(path, 'utf8'), name, 'whole')) ev.take(e);
+    // Streamed (src/case/stream.ts); a source it cannot read that way, such as malformed JSON, is
+    // read whole as before, so its error is JSON.parse's.
+    const v = readJsonFile(path);
+    const entries = v === undefined ? parseCaseText(readFileSync(path, 'utf8'), name, 'whole') : valueEntries(v, name);
+    for (const e of entries) ev.take(e);
     return ev.summary();
   }
   const stream = path === '-' ? process.stdin : createReadStream(path, 'utf8');
