@@ -5,6 +5,7 @@ import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, rea
 import { basename, dirname, join, resolve } from 'node:path';
 import { CaseError } from '../core/errors.js';
 import { parseCase, type Case, type Outcome } from './case.js';
+import type { Parsed } from './lines.js';
 
 /** One entry of a case file: a parsed case, or the error that makes it malformed. */
 export type Entry = { where: string; case: Case } | { where: string; error: CaseError };
@@ -43,14 +44,20 @@ export function valueEntries(v: unknown, name: string): Entry[] {
 
 /** One line of a JSONL source, `name:lineNo` naming it in errors and when it has no id. */
 export function lineEntry(line: string, name: string, lineNo: number): Entry {
-  const where = `${name}:${lineNo}`;
-  let v: unknown;
+  let p: Parsed;
   try {
-    v = JSON.parse(line);
+    p = { value: JSON.parse(line) as unknown };
   } catch (e) {
-    return { where, error: new CaseError(where, '(json)', `is not valid JSON: ${(e as Error).message}`) };
+    p = { error: e as Error };
   }
-  return entry(v, where);
+  return parsedLineEntry(p, name, lineNo);
+}
+
+/** lineEntry for a line already parsed (src/case/lines.ts). */
+export function parsedLineEntry(p: Parsed, name: string, lineNo: number): Entry {
+  const where = `${name}:${lineNo}`;
+  if ('error' in p) return { where, error: new CaseError(where, '(json)', `is not valid JSON: ${p.error.message}`) };
+  return entry(p.value, where);
 }
 
 function entry(v: unknown, where: string): Entry {

@@ -54,13 +54,14 @@ class GiveUp extends Error {}
 /** An array of numbers being read: values in fixed chunks (no doubling copies), its text while short. */
 class Candidate {
   chunks: Float64Array[] = [];
-  fill = CHUNK_VALUES;
+  fill = 0;
   count = 0;
   strings: Map<number, string> | undefined;
-  raw: Buffer[] | undefined = [];
-  rawBytes = 0;
+  /** Past the text limit: its text was dropped from the skeleton, and it ends as numbers or not at all. */
+  large = false;
 
-  constructor(private readonly rawLimit: number) {}
+  /** `mark`: where its `[` is in the skeleton. */
+  constructor(readonly mark: number) {}
 
   /** 'value': a value may come; 'first': also `]`; 'after': `,` or `]`; 'number' / 'string': inside a token. */
   state: 'first' | 'value' | 'after' | 'number' | 'string' = 'first';
@@ -69,24 +70,25 @@ class Candidate {
   start = 0;
 
   push(x: number): void {
-    if (this.fill === CHUNK_VALUES) {
-      this.chunks.push(new Float64Array(CHUNK_VALUES));
+    let last = this.chunks[this.chunks.length - 1];
+    if (!last || this.fill === last.length) {
+      // Small first (most arrays are shapes and strides), then fixed chunks: no array is ever copied to grow.
+      last = new Float64Array(Math.min(CHUNK_VALUES, Math.max(16, this.count)));
+      this.chunks.push(last);
       this.fill = 0;
     }
-    this.chunks[this.chunks.length - 1]![this.fill++] = x;
+    last[this.fill++] = x;
     this.count++;
-  }
-
-  keep(bytes: Buffer): void {
-    if (!this.raw) return;
-    this.rawBytes += bytes.length;
-    if (this.rawBytes > this.rawLimit) this.raw = undefined;
-    else this.raw.push(Buffer.from(bytes));
   }
 
   values(): Float64Array {
     const out = new Float64Array(this.count);
-    this.chunks.forEach((c, k) => out.set(k === this.chunks.length - 1 ? c.subarray(0, this.fill) : c, k * CHUNK_VALUES));
+    let at = 0;
+    this.chunks.forEach((c, k) => {
+      const part = k === this.chunks.length - 1 ? c.subarray(0, this.fill) : c;
+      out.set(part, at);
+      at += part.length;
+    });
     this.chunks = [];
     return out;
   }
@@ -94,7 +96,9 @@ class Candidate {
 
 /** Feed bytes with push(), then end(): the value, or undefined when the source must be read the old way. */
 export class StreamedJson {
-  private readonly parts: Buffer[] = [];
+  /** The skeleton so far: the source's bytes, less the long arrays, plus their placeholders. */
+  private out = Buffer.allocUnsafe(1 << 12);
+  private length = 0;
   private readonly arrays: ParsedNumbers[] = [];
   private readonly prefix = `\u0000convcheck-${Math.random().toString(36).slice(2)}:`;
   private inString = false;
@@ -112,25 +116,25 @@ export class StreamedJson {
     } catch (e) {
       if (!(e instanceof GiveUp)) throw e;
       this.failed = true;
-      this.parts.length = 0;
+      this.out = Buffer.alloc(0);
     }
   }
 
-  end(): unknown {
-    if (this.failed) return undefined;
-    if (this.array) {
-      // An unclosed array: its text if kept (JSON.parse then reports it), else the old way.
-      if (!this.array.raw) return undefined;
-      this.parts.push(...this.array.raw);
-    }
-    const skeleton = Buffer.concat(this.parts).toString('utf8');
-    let v: unknown;
+  /**
+   * JSON.parse's answer for the source: its value (long arrays as numbers), or its error when the
+   * skeleton is the source itself (no placeholder: the error and its position are the source's);
+   * undefined when the source must be read the old way.
+   */
+  end(): { value: unknown } | { error: Error } | undefined {
+    // An unclosed long array: the old way (a short one is still text, and JSON.parse reports it).
+    if (this.failed || this.array?.large) return undefined;
+    const skeleton = this.out.toString('utf8', 0, this.length);
     try {
-      v = JSON.parse(skeleton, (key, value: unknown) => this.revive(key, value));
-    } catch {
-      return undefined;
+      if (this.arrays.length === 0) return { value: JSON.parse(skeleton) as unknown };
+      return { value: JSON.parse(skeleton, (key, value: unknown) => this.revive(key, value)) as unknown };
+    } catch (e) {
+      return this.arrays.length === 0 ? { error: e as Error } : undefined;
     }
-    return v;
   }
 
   /** A placeholder becomes its numbers: ParsedNumbers under a `data` key (tensor data), else the array JSON.parse would give. */
@@ -140,12 +144,23 @@ export class StreamedJson {
     return key === 'data' ? a : a.toArray();
   }
 
+  private append(b: Buffer, from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    if (this.length + n > this.out.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.length + n));
+      this.out.copy(bigger, 0, 0, this.length);
+      this.out = bigger;
+    }
+    b.copy(this.out, this.length, from, to);
+    this.length += n;
+  }
+
   private scan(b: Buffer): void {
-    let from = 0; // start of the bytes not yet copied to the skeleton
+    let from = 0; // start of this chunk's bytes not yet in the skeleton
     for (let i = 0; i < b.length; i++) {
-      const c = b[i]!;
-      if (this.array) {
-        const a = this.array;
+      const a = this.array;
+      if (a) {
         if (a.state === 'number') {
           // The hot loop: a number's bytes are skipped here and read once at its end.
           while (i < b.length && isNumberByte(b[i]!)) i++;
@@ -153,39 +168,47 @@ export class StreamedJson {
         }
         const done = this.step(a, b, i);
         if (done === 'more') continue;
-        a.keep(b.subarray(from, done === 'closed' ? i + 1 : i));
-        from = done === 'closed' ? i + 1 : i;
         this.array = undefined;
-        if (done === 'closed') this.close(a);
-        else {
-          // Not an array of numbers: its text goes to the skeleton and the scan goes on as text.
-          if (!a.raw) throw new GiveUp();
-          this.parts.push(...a.raw);
-          // Inside a string element, the text goes on inside that string.
+        if (done === 'closed') {
+          if (a.large || this.length + (i + 1 - from) - a.mark > this.rawLimit) {
+            // Long: its text leaves the skeleton, a placeholder takes its place.
+            this.length = a.mark;
+            from = i + 1;
+            this.arrays.push(new ParsedNumbers(a.values(), a.strings));
+            const placeholder = Buffer.from(JSON.stringify(this.prefix + String(this.arrays.length - 1)));
+            this.append(placeholder, 0, placeholder.length);
+          }
+        } else {
+          // Not an array of numbers: its text stays, and the scan goes on as text from this byte
+          // (inside the string, if it was a string element).
+          if (a.large) throw new GiveUp();
           this.inString = a.state === 'string';
           i--;
         }
         continue;
       }
+      const c = b[i]!;
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === BACKSLASH) this.escaped = true;
         else if (c === QUOTE) this.inString = false;
       } else if (c === QUOTE) this.inString = true;
       else if (c === OPEN) {
-        this.parts.push(Buffer.from(b.subarray(from, i)));
-        this.array = new Candidate(this.rawLimit);
+        this.append(b, from, i);
         from = i;
+        this.array = new Candidate(this.length);
       }
     }
     const a = this.array;
-    if (a) {
-      a.keep(b.subarray(from));
-      if (a.state === 'number') {
-        a.token += b.toString('latin1', a.start);
-        a.start = 0;
-      }
-    } else this.parts.push(Buffer.from(b.subarray(from)));
+    if (!a?.large) this.append(b, from, b.length);
+    if (a && !a.large && this.length - a.mark > this.rawLimit) {
+      a.large = true;
+      this.length = a.mark;
+    }
+    if (a?.state === 'number') {
+      a.token += b.toString('latin1', a.start);
+      a.start = 0;
+    }
   }
 
   /**
@@ -241,21 +264,12 @@ export class StreamedJson {
         return 'other';
     }
   }
-
-  private close(a: Candidate): void {
-    if (a.raw) {
-      this.parts.push(...a.raw);
-      return;
-    }
-    this.arrays.push(new ParsedNumbers(a.values(), a.strings));
-    this.parts.push(Buffer.from(JSON.stringify(this.prefix + String(this.arrays.length - 1))));
-  }
 }
 
 const READ_BYTES = 1 << 20;
 
-/** A file read through StreamedJson: its JSON value, or undefined when it must be read the old way. */
-export function readJsonFile(path: string): unknown {
+/** A file read through StreamedJson (see StreamedJson.end). */
+export function readJsonFile(path: string): ReturnType<StreamedJson['end']> {
   const s = new StreamedJson();
   const fd = openSync(path, 'r');
   try {

@@ -10,9 +10,9 @@
  * difference on stderr and makes the exit status 1.
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { evaluate, type Case, type Outcome } from '../case/case.js';
-import { lineEntry, outcomeJson, parseCaseText, valueEntries, writeOutcomeJson, type Entry } from '../case/io.js';
+import { EMPTY_LINE, readLines, type Line } from '../case/lines.js';
+import { outcomeJson, parsedLineEntry, parseCaseText, valueEntries, writeOutcomeJson, type Entry } from '../case/io.js';
 import { readJsonFile } from '../case/stream.js';
 import { escapeControls, LimitError } from '../core/errors.js';
 import { compareExpected } from './check.js';
@@ -87,10 +87,10 @@ class Evaluator {
   ) {}
 
   /** One line of a JSONL source; even a bug while parsing it costs only that line. */
-  line(text: string, name: string, lineNo: number): void {
+  line(line: Line, name: string, lineNo: number): void {
     let e: Entry;
     try {
-      e = lineEntry(text, name, lineNo);
+      e = parsedLineEntry(line.parse(), name, lineNo);
     } catch (ex) {
       this.internalError(`${name}:${lineNo}`, ex);
       return;
@@ -156,57 +156,71 @@ export async function evalSource(path: string, out: Out, err: Out, opts: EvalOpt
   if (path.endsWith('.json')) {
     // Streamed (src/case/stream.ts); a source it cannot read that way, such as malformed JSON, is
     // read whole as before, so its error is JSON.parse's.
-    const v = readJsonFile(path);
-    const entries = v === undefined ? parseCaseText(readFileSync(path, 'utf8'), name, 'whole') : valueEntries(v, name);
+    const p = readJsonFile(path);
+    const entries = p && 'value' in p ? valueEntries(p.value, name) : parseCaseText(readFileSync(path, 'utf8'), name, 'whole');
     for (const e of entries) ev.take(e);
     return ev.summary();
   }
-  const stream = path === '-' ? process.stdin : createReadStream(path, 'utf8');
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  // Bytes, not text: readLines parses each line as it arrives (src/case/lines.ts).
+  const stream = path === '-' ? process.stdin : createReadStream(path);
   // Only the first line is ambiguous: alone, it is the whole source (a case without an id is then
   // named after the source, "stdin"); followed by more, it is line 1 of a JSONL stream. It is
   // held back only when that changes its answer (no id, or not a single-line JSON value).
-  const held: string[] = [];
+  const held: Line[] = [];
   let mode: 'first' | 'lines' | 'whole' = path.endsWith('.jsonl') ? 'lines' : 'first';
   let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (mode === 'whole') {
-      held.push(line);
-      continue;
-    }
-    if (line.trim() === '') {
-      if (held.length) held.push(line);
-      continue;
-    }
-    if (mode === 'first') {
-      if (held.length === 0) {
-        const v = tryParse(line);
-        if (v === undefined) mode = 'whole';
-        else if (hasId(v)) mode = 'lines';
-        if (mode !== 'lines') {
-          held.push(...new Array<string>(n - 1).fill(''), line);
-          continue;
-        }
-      } else {
-        mode = 'lines';
-        const k = held.findIndex((l) => l.trim() !== '');
-        ev.line(held[k]!, name, k + 1);
-        held.length = 0;
+  try {
+    for await (const line of readLines(stream)) {
+      n++;
+      if (mode === 'whole') {
+        held.push(line);
+        continue;
       }
+      if (line.blank()) {
+        if (held.length) held.push(line);
+        else line.dispose();
+        continue;
+      }
+      if (mode === 'first') {
+        if (held.length === 0) {
+          const p = line.parse();
+          if ('error' in p) mode = 'whole';
+          else if (hasId(p.value)) mode = 'lines';
+          if (mode !== 'lines') {
+            held.push(...new Array<Line>(n - 1).fill(EMPTY_LINE), line);
+            continue;
+          }
+        } else {
+          mode = 'lines';
+          const k = held.findIndex((l) => !l.blank());
+          ev.line(held[k]!, name, k + 1);
+          disposeAll(held);
+        }
+      }
+      ev.line(line, name, n);
+      line.dispose();
     }
-    ev.line(line, name, n);
+    if (held.length) for (const e of heldEntries(held, name)) ev.take(e);
+  } finally {
+    disposeAll(held);
   }
-  if (held.length) for (const e of parseCaseText(held.join('\n'), name, 'auto')) ev.take(e);
   return ev.summary();
 }
 
-function tryParse(line: string): unknown {
-  try {
-    return JSON.parse(line) as unknown;
-  } catch {
-    return undefined;
-  }
+function disposeAll(lines: Line[]): void {
+  for (const l of lines) l.dispose();
+  lines.length = 0;
+}
+
+/**
+ * What parseCaseText(text of `held` joined by \n, 'auto') gives. One JSON line among blank ones
+ * that are JSON whitespace is its value, already parsed; anything else is read from the text.
+ */
+function heldEntries(held: readonly Line[], name: string): Entry[] {
+  const solid = held.filter((l) => !l.blank());
+  const only = solid.length === 1 ? solid[0]!.parse() : undefined;
+  if (only && 'value' in only && held.every((l) => !l.blank() || /^[ \t]*$/.test(l.text()))) return valueEntries(only.value, name);
+  return parseCaseText(held.map((l) => l.text()).join('\n'), name, 'auto');
 }
 
 function hasId(v: unknown): boolean {
