@@ -22,11 +22,13 @@ export type Parsed = { value: unknown } | { error: Error };
 
 export class Line {
   private text_: string | undefined;
+  private parsed: Parsed | undefined;
 
   constructor(
     private readonly kept: Buffer[],
     private readonly spool: string | undefined,
-    private readonly streamed: Parsed | undefined,
+    /** Its bytes went through this (when the reader was asked to parse); ended only if parse() is called. */
+    private readonly json: StreamedJson | undefined,
     /** The first byte that String.prototype.trim would not remove, when it is ASCII; -1 for none; 0x80 when unsure. */
     private readonly solid: number,
   ) {}
@@ -44,17 +46,21 @@ export class Line {
 
   /** JSON.parse(text()): the streamed answer when there is one, else JSON.parse itself. */
   parse(): Parsed {
-    if (this.streamed !== undefined) return this.streamed;
-    try {
-      return { value: JSON.parse(this.text()) as unknown };
-    } catch (e) {
-      return { error: e as Error };
-    }
+    this.parsed ??= this.json?.end() ?? parseText(this.text());
+    return this.parsed;
   }
 
   /** Removes the temporary file, if any. */
   dispose(): void {
     if (this.spool) rmSync(join(this.spool, '..'), { recursive: true, force: true });
+  }
+}
+
+function parseText(text: string): Parsed {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { error: e as Error };
   }
 }
 
@@ -65,7 +71,7 @@ export const EMPTY_LINE = new Line([], undefined, undefined, -1);
 const isTrimmed = (b: number) => b === 0x20 || b === 0x09 || b === 0x0b || b === 0x0c;
 
 class LineBuilder {
-  private readonly json = new StreamedJson();
+  private readonly json: StreamedJson | undefined;
   private kept: Buffer[] = [];
   private bytes = 0;
   private spool: string | undefined;
@@ -73,10 +79,14 @@ class LineBuilder {
   /** Whether the line has any byte (a source's last line without a newline is a line only then). */
   any = false;
 
+  constructor(parse: boolean) {
+    this.json = parse ? new StreamedJson() : undefined;
+  }
+
   add(b: Buffer): void {
     if (b.length === 0) return;
     this.any = true;
-    this.json.push(b);
+    this.json?.push(b);
     if (this.solid === -1) {
       for (let i = 0; i < b.length && this.solid === -1; i++) if (!isTrimmed(b[i]!)) this.solid = b[i]! >= 0x80 ? 0x80 : b[i]!;
     }
@@ -91,13 +101,16 @@ class LineBuilder {
   }
 
   done(): Line {
-    return new Line(this.kept, this.spool, this.json.end(), this.solid);
+    return new Line(this.kept, this.spool, this.json, this.solid);
   }
 }
 
-/** The lines of a byte stream, each yielded as soon as its end arrives. */
-export async function* readLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<Line> {
-  let line = new LineBuilder();
+/**
+ * The lines of a byte stream, each yielded as soon as its end arrives. `parse()` says, as each
+ * line begins, whether it will be parsed on its own (evalSource: not once the source is read whole).
+ */
+export async function* readLines(source: AsyncIterable<Buffer | string>, parse: () => boolean = () => true): AsyncGenerator<Line> {
+  let line = new LineBuilder(parse());
   let afterCR = false;
   for await (const chunk of source) {
     const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
@@ -116,7 +129,7 @@ export async function* readLines(source: AsyncIterable<Buffer | string>): AsyncG
       }
       line.add(b.subarray(from, i));
       yield line.done();
-      line = new LineBuilder();
+      line = new LineBuilder(parse());
       afterCR = c === CR;
       from = i + 1;
     }

@@ -97,7 +97,7 @@ class Candidate {
 /** Feed bytes with push(), then end(): the value, or undefined when the source must be read the old way. */
 export class StreamedJson {
   /** The skeleton so far: the source's bytes, less the long arrays, plus their placeholders. */
-  private out = Buffer.allocUnsafe(1 << 12);
+  private out = Buffer.allocUnsafe(256);
   private length = 0;
   private readonly arrays: ParsedNumbers[] = [];
   private readonly prefix = `\u0000convcheck-${Math.random().toString(36).slice(2)}:`;

@@ -167,13 +167,16 @@ export async function evalSource(path: string, out: Out, err: Out, opts: EvalOpt
   // named after the source, "stdin"); followed by more, it is line 1 of a JSONL stream. It is
   // held back only when that changes its answer (no id, or not a single-line JSON value).
   const held: Line[] = [];
+  /** In whole mode, the text so far (lines as strings, as before: a pretty-printed case is many short lines). */
+  const whole: string[] = [];
   let mode: 'first' | 'lines' | 'whole' = path.endsWith('.jsonl') ? 'lines' : 'first';
   let n = 0;
   try {
-    for await (const line of readLines(stream)) {
+    for await (const line of readLines(stream, () => mode !== 'whole')) {
       n++;
       if (mode === 'whole') {
-        held.push(line);
+        whole.push(line.text());
+        line.dispose();
         continue;
       }
       if (line.blank()) {
@@ -186,6 +189,11 @@ export async function evalSource(path: string, out: Out, err: Out, opts: EvalOpt
           const p = line.parse();
           if ('error' in p) mode = 'whole';
           else if (hasId(p.value)) mode = 'lines';
+          if (mode === 'whole') {
+            whole.push(...new Array<string>(n - 1).fill(''), line.text());
+            line.dispose();
+            continue;
+          }
           if (mode !== 'lines') {
             held.push(...new Array<Line>(n - 1).fill(EMPTY_LINE), line);
             continue;
@@ -200,7 +208,8 @@ export async function evalSource(path: string, out: Out, err: Out, opts: EvalOpt
       ev.line(line, name, n);
       line.dispose();
     }
-    if (held.length) for (const e of heldEntries(held, name)) ev.take(e);
+    if (whole.length) for (const e of parseCaseText(whole.join('\n'), name, 'auto')) ev.take(e);
+    else if (held.length) for (const e of heldEntries(held, name)) ev.take(e);
   } finally {
     disposeAll(held);
   }
