@@ -82,35 +82,55 @@ export function outcomeJson(id: string, o: Outcome): Record<string, unknown> {
 const PIECE_BYTES = 1 << 16;
 /** Longest text of one value: String(x) of a double is at most 24 characters, a quoted "-Infinity" 11; and a comma. */
 const VALUE_BYTES = 26;
+/** Values turned into text at once. */
+const RUN = 256;
 
 /**
- * Writes JSON.stringify(outcomeJson(id, o)) — the same text — to `write` in pieces, never
- * building the whole string or a JS array of the data. The numbers go as Buffers of 64 KiB, each
- * new (a caller may keep it, as a stream does) and filled value by value: joined strings of
- * numbers cost about 6 bytes per value of garbage that the old generation only frees late, which
- * on a 10⁷-value result was most of a float64 copy at the peak. No newline at the end.
+ * `a` as JSON text without the brackets, non-finite values as strings. JSON.stringify of a small
+ * array makes one string where String(x) per value makes one each (garbage the heap grows for).
+ */
+function numbersText(a: Float64Array): string {
+  for (let j = 0; j < a.length; j++) {
+    if (!Number.isFinite(a[j]!)) return Array.from(a, (x) => JSON.stringify(jsonNumber(x))).join(',');
+  }
+  // JSON.stringify(x) is String(x) for finite numbers (-0 → 0).
+  return JSON.stringify(Array.from(a)).slice(1, -1);
+}
+
+/**
+ * Writes JSON.stringify(outcomeJson(id, o)) — the same text — to `write` in pieces (outcomePieces),
+ * never building the whole string or a JS array of the data. No newline at the end.
  */
 export function writeOutcomeJson(id: string, o: Outcome, write: (piece: string | Uint8Array) => void): void {
+  for (const piece of outcomePieces(id, o)) write(piece);
+}
+
+/**
+ * The text of JSON.stringify(outcomeJson(id, o)) in pieces: the numbers as Buffers of 64 KiB,
+ * filled value by value (joined strings of numbers cost about 6 bytes per value of garbage that
+ * the old generation frees late: on a 10⁷-value result, most of a float64 copy at the peak). Each
+ * Buffer is new, since a consumer may keep it (a stream's queue); with `reuse`, for a consumer
+ * done with a piece once it has taken it (a synchronous write), one Buffer serves them all.
+ */
+export function* outcomePieces(id: string, o: Outcome, reuse = false): Generator<string | Uint8Array> {
   if ('error' in o) {
-    write(JSON.stringify({ id, error: o.error }));
+    yield JSON.stringify({ id, error: o.error });
     return;
   }
-  write(`{"id":${JSON.stringify(id)},"shape":${JSON.stringify(o.shape)},"data":[`);
+  yield `{"id":${JSON.stringify(id)},"shape":${JSON.stringify(o.shape)},"data":[`;
   let buf = Buffer.allocUnsafe(PIECE_BYTES);
   let at = 0;
-  for (let i = 0; i < o.data.length; i++) {
-    if (at > PIECE_BYTES - VALUE_BYTES) {
-      write(buf.subarray(0, at));
-      buf = Buffer.allocUnsafe(PIECE_BYTES);
+  for (let i = 0; i < o.data.length; i += RUN) {
+    if (at > PIECE_BYTES - RUN * VALUE_BYTES) {
+      yield buf.subarray(0, at);
+      if (!reuse) buf = Buffer.allocUnsafe(PIECE_BYTES);
       at = 0;
     }
     if (i > 0) buf[at++] = 0x2c;
-    const x = o.data[i]!;
-    // String(x) is JSON.stringify(x) for finite numbers (-0 → 0); strings for non-finite ones as jsonNumber.
-    at += buf.write(Number.isFinite(x) ? String(x) : `"${jsonNumber(x) as string}"`, at, 'latin1');
+    at += buf.write(numbersText(o.data.subarray(i, i + RUN)), at, 'latin1');
   }
-  if (at > 0) write(buf.subarray(0, at));
-  write(']}');
+  if (at > 0) yield buf.subarray(0, at);
+  yield ']}';
 }
 
 /** A file convcheck cannot write (a directory, a missing parent it cannot create, no permission). */

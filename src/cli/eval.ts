@@ -9,10 +9,11 @@
  * With `--check`, each case that has `expected` is compared with it; a mismatch prints the
  * difference on stderr and makes the exit status 1.
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, fstatSync, readFileSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
 import { evaluate, type Case, type Outcome } from '../case/case.js';
 import { EMPTY_LINE, readLines, type Line } from '../case/lines.js';
-import { outcomeJson, parsedLineEntry, parseCaseText, valueEntries, writeOutcomeJson, type Entry } from '../case/io.js';
+import { outcomeJson, outcomePieces, parsedLineEntry, parseCaseText, valueEntries, type Entry } from '../case/io.js';
 import { readJsonFile } from '../case/stream.js';
 import { escapeControls, LimitError } from '../core/errors.js';
 import { compareExpected } from './check.js';
@@ -34,16 +35,45 @@ export interface EvalOptions {
   /** The evaluation (default: the reference); tests inject a failing one. */
   readonly evaluate?: (c: Case) => Outcome;
   /**
-   * Where a large answer is written piece by piece (the CLI's stdout): its line is never built
-   * whole, nor an array of its values (src/case/io.ts writeOutcomeJson).
+   * Where a large answer is written piece by piece (the CLI's stdout, see stdoutSink): its line
+   * is never built whole, nor an array of its values (src/case/io.ts outcomePieces). A promise
+   * returned is awaited before the next piece (a pipe's backpressure).
    */
-  readonly write?: (piece: string | Uint8Array) => void;
+  readonly write?: (piece: string | Uint8Array) => void | Promise<void>;
+  /** `write` is done with a piece when it returns (a synchronous write): the pieces may share one buffer. */
+  readonly writeIsSync?: boolean;
 }
 
 /** Answers with more values than this go through EvalOptions.write in pieces. */
 const STREAMED = 1 << 16;
 
 type Out = (line: string) => void;
+
+/**
+ * How the CLI writes large answers to stdout. A file or a character device (a terminal,
+ * /dev/null) takes a write at once: fs.writeSync, one shared buffer. A pipe or socket is
+ * non-blocking once process.stdout exists, and its writes queue without limit (a 10⁷-value
+ * answer into a slow reader grew the process by ~1 GB of queued text): process.stdout.write,
+ * waiting for 'drain' when it asks to.
+ */
+export function stdoutSink(): Pick<EvalOptions, 'write' | 'writeIsSync'> {
+  let st;
+  try {
+    st = fstatSync(1);
+  } catch {
+    st = undefined;
+  }
+  if (st && (st.isFile() || st.isCharacterDevice())) {
+    return {
+      writeIsSync: true,
+      write: (piece) => {
+        const b = typeof piece === 'string' ? Buffer.from(piece) : piece;
+        for (let at = 0; at < b.length; ) at += writeSync(1, b, at);
+      },
+    };
+  }
+  return { write: (piece) => (process.stdout.write(piece) ? undefined : once(process.stdout, 'drain').then(() => undefined)) };
+}
 
 /** JSON.stringify leaves DEL, C1 (which terminals may read as CSI) and U+2028/9 raw; escape them. */
 export function jsonLine(v: unknown): string {
@@ -87,7 +117,7 @@ class Evaluator {
   ) {}
 
   /** One line of a JSONL source; even a bug while parsing it costs only that line. */
-  line(line: Line, name: string, lineNo: number): void {
+  async line(line: Line, name: string, lineNo: number): Promise<void> {
     let e: Entry;
     try {
       e = parsedLineEntry(line.parse(), name, lineNo);
@@ -95,7 +125,7 @@ class Evaluator {
       this.internalError(`${name}:${lineNo}`, ex);
       return;
     }
-    this.take(e);
+    await this.take(e);
   }
 
   private internalError(id: string, ex: unknown): void {
@@ -105,7 +135,7 @@ class Evaluator {
     this.err(`convcheck eval: internal error on case ${escapeControls(id, false)} (a bug in convcheck, please report it with the case): ${msg}`);
   }
 
-  take(e: Entry): void {
+  async take(e: Entry): Promise<void> {
     if ('error' in e) {
       this.malformed++;
       this.err(`convcheck eval: ${e.error.message}`);
@@ -123,9 +153,13 @@ class Evaluator {
     }
     const write = this.opts.write;
     if (write && !('error' in o) && o.data.length > STREAMED) {
-      // Only the strings can need escaping (the id); the Buffers are numbers.
-      writeOutcomeJson(c.id, o, (piece) => write(typeof piece === 'string' ? escapeJsonText(piece) : piece));
-      write('\n');
+      for (const piece of outcomePieces(c.id, o, this.opts.writeIsSync === true)) {
+        // Only the strings can need escaping (the id); the Buffers are numbers.
+        const wait = write(typeof piece === 'string' ? escapeJsonText(piece) : piece);
+        if (wait) await wait;
+      }
+      const wait = write('\n');
+      if (wait) await wait;
     } else this.out(jsonLine(outcomeJson(c.id, o)));
     this.evaluated++;
     if (this.opts.check && c.expected) this.check(c, o);
@@ -158,7 +192,7 @@ export async function evalSource(path: string, out: Out, err: Out, opts: EvalOpt
     // read whole as before, so its error is JSON.parse's.
     const p = readJsonFile(path);
     const entries = p && 'value' in p ? valueEntries(p.value, name) : parseCaseText(readFileSync(path, 'utf8'), name, 'whole');
-    for (const e of entries) ev.take(e);
+    for (const e of entries) await ev.take(e);
     return ev.summary();
   }
   // Bytes, not text: readLines parses each line as it arrives (src/case/lines.ts).
@@ -201,15 +235,15 @@ export async function evalSource(path: string, out: Out, err: Out, opts: EvalOpt
         } else {
           mode = 'lines';
           const k = held.findIndex((l) => !l.blank());
-          ev.line(held[k]!, name, k + 1);
+          await ev.line(held[k]!, name, k + 1);
           disposeAll(held);
         }
       }
-      ev.line(line, name, n);
+      await ev.line(line, name, n);
       line.dispose();
     }
-    if (whole.length) for (const e of parseCaseText(whole.join('\n'), name, 'auto')) ev.take(e);
-    else if (held.length) for (const e of heldEntries(held, name)) ev.take(e);
+    if (whole.length) for (const e of parseCaseText(whole.join('\n'), name, 'auto')) await ev.take(e);
+    else if (held.length) for (const e of heldEntries(held, name)) await ev.take(e);
   } finally {
     disposeAll(held);
   }

@@ -2,13 +2,14 @@
  * `convcheck eval` on cases past the streamed reader's text limit (src/case/stream.ts), from a file
  * and from stdin: the same answers as parsing the text whole in process, and the same errors.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/case/case.js';
 import { lineEntry, outcomeJson, parseCaseText, type Entry } from '../../src/case/io.js';
-import { cli, ensureBuilt } from '../built-cli.js';
+import { cli, ensureBuilt, MAIN } from '../built-cli.js';
 
 beforeAll(ensureBuilt, 120_000);
 
@@ -44,6 +45,21 @@ describe('eval on large cases', () => {
     const jsonl = join(dir, 'two.jsonl');
     writeFileSync(jsonl, `${caseText('a')}\n\n${caseText('b')}\n`);
     expect(cli(['eval', jsonl]).stdout).toBe(expected([lineEntry(caseText('a'), 'two.jsonl', 1), lineEntry(caseText('b'), 'two.jsonl', 3)]).stdout);
+  });
+
+  it('stdout a file (written at once, one shared buffer) or a pipe (waiting for drain): the same text', () => {
+    const jsonl = join(dir, 'two.jsonl');
+    writeFileSync(jsonl, `${caseText('a')}\n${caseText('b')}\n`);
+    const want = expected([lineEntry(caseText('a'), 'two.jsonl', 1), lineEntry(caseText('b'), 'two.jsonl', 2)]).stdout;
+    const out = join(dir, 'out.jsonl');
+    const fd = openSync(out, 'w');
+    try {
+      expect(spawnSync(process.execPath, [MAIN, 'eval', jsonl], { stdio: ['ignore', fd, 'pipe'] }).status).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(out, 'utf8')).toBe(want);
+    expect(cli(['eval', jsonl]).stdout).toBe(want);
   });
 
   it('stdin: one line with an id, one without (named stdin), two lines, and a pretty-printed case', () => {
