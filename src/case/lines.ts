@@ -101,7 +101,14 @@ class LineBuilder {
   }
 
   done(): Line {
-    return new Line(this.kept, this.spool, this.json, this.solid);
+    const l = new Line(this.kept, this.spool, this.json, this.solid);
+    this.spool = undefined; // the Line's now
+    return l;
+  }
+
+  /** A line the reader never finished (the source failed, or the reader was left): its temporary file goes. */
+  abandon(): void {
+    if (this.spool) rmSync(join(this.spool, '..'), { recursive: true, force: true });
   }
 }
 
@@ -112,28 +119,32 @@ class LineBuilder {
 export async function* readLines(source: AsyncIterable<Buffer | string>, parse: () => boolean = () => true): AsyncGenerator<Line> {
   let line = new LineBuilder(parse());
   let afterCR = false;
-  for await (const chunk of source) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    let from = 0;
-    for (let i = 0; i < b.length; i++) {
-      const c = b[i]!;
-      if (c !== LF && c !== CR) {
-        afterCR = false;
-        continue;
-      }
-      if (c === LF && afterCR && i === from) {
-        // The \n of a \r\n: the line already ended at the \r.
-        afterCR = false;
+  try {
+    for await (const chunk of source) {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      let from = 0;
+      for (let i = 0; i < b.length; i++) {
+        const c = b[i]!;
+        if (c !== LF && c !== CR) {
+          afterCR = false;
+          continue;
+        }
+        if (c === LF && afterCR && i === from) {
+          // The \n of a \r\n: the line already ended at the \r.
+          afterCR = false;
+          from = i + 1;
+          continue;
+        }
+        line.add(b.subarray(from, i));
+        yield line.done();
+        line = new LineBuilder(parse());
+        afterCR = c === CR;
         from = i + 1;
-        continue;
       }
-      line.add(b.subarray(from, i));
-      yield line.done();
-      line = new LineBuilder(parse());
-      afterCR = c === CR;
-      from = i + 1;
+      line.add(b.subarray(from));
     }
-    line.add(b.subarray(from));
+    if (line.any) yield line.done();
+  } finally {
+    line.abandon();
   }
-  if (line.any) yield line.done();
 }

@@ -15,11 +15,16 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
-/** A long array of numbers, read without a JS array. `strings` keeps which elements were "NaN", "Infinity", "-Infinity". */
+/**
+ * A long array of numbers, read without a JS array. A NaN was the string "NaN" (no JSON number is
+ * NaN), a ±Infinity the string "Infinity" or "-Infinity" unless listed in `numberInfinities`
+ * (ascending indices of literals past the float64 range, such as 1e400): no per-element record,
+ * which on 2²⁴ strings would pass a Map's limit.
+ */
 export class ParsedNumbers {
   constructor(
     readonly values: Float64Array,
-    readonly strings: ReadonlyMap<number, string> | undefined,
+    readonly numberInfinities: readonly number[],
   ) {}
 
   get length(): number {
@@ -29,7 +34,13 @@ export class ParsedNumbers {
   /** What JSON.parse would have made of the array. */
   toArray(): Array<number | string> {
     const a: Array<number | string> = Array.from(this.values);
-    for (const [i, s] of this.strings ?? []) a[i] = s;
+    let k = 0;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i] as number;
+      if (Number.isFinite(x)) continue;
+      if (this.numberInfinities[k] === i) k++;
+      else a[i] = Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+    }
     return a;
   }
 }
@@ -56,7 +67,7 @@ class Candidate {
   chunks: Float64Array[] = [];
   fill = 0;
   count = 0;
-  strings: Map<number, string> | undefined;
+  numberInfinities: number[] = [];
   /** Past the text limit: its text was dropped from the skeleton, and it ends as numbers or not at all. */
   large = false;
 
@@ -174,7 +185,7 @@ export class StreamedJson {
             // Long: its text leaves the skeleton, a placeholder takes its place.
             this.length = a.mark;
             from = i + 1;
-            this.arrays.push(new ParsedNumbers(a.values(), a.strings));
+            this.arrays.push(new ParsedNumbers(a.values(), a.numberInfinities));
             const placeholder = Buffer.from(JSON.stringify(this.prefix + String(this.arrays.length - 1)));
             this.append(placeholder, 0, placeholder.length);
           }
@@ -222,7 +233,9 @@ export class StreamedJson {
         // Here at the byte after the number (scan skips its bytes): the token is complete.
         const token = a.token + b.toString('latin1', a.start, i);
         if (!NUMBER.test(token)) return 'other';
-        a.push(Number(token));
+        const x = Number(token);
+        if (!Number.isFinite(x)) a.numberInfinities.push(a.count);
+        a.push(x);
         a.token = '';
         a.state = 'after';
         return this.step(a, b, i);
@@ -230,7 +243,6 @@ export class StreamedJson {
       case 'string':
         if (c === QUOTE) {
           if (!Object.hasOwn(NON_FINITE, a.token)) return 'other';
-          (a.strings ??= new Map()).set(a.count, a.token);
           a.push(NON_FINITE[a.token]!);
           a.token = '';
           a.state = 'after';
