@@ -6,7 +6,7 @@ import type { Outcome } from '../src/case/case.js';
 
 function written(id: string, o: Outcome): { text: string; pieces: number } {
   const pieces: string[] = [];
-  writeOutcomeJson(id, o, (p) => pieces.push(p));
+  writeOutcomeJson(id, o, (p) => pieces.push(typeof p === 'string' ? p : Buffer.from(p).toString('latin1')));
   return { text: pieces.join(''), pieces: pieces.length };
 }
 

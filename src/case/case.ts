@@ -6,6 +6,7 @@ import { CaseError, ConvError, show } from '../core/errors.js';
 import { BFLOAT16, FLOAT16, representable, roundArray, type Format } from '../core/formats.js';
 import { roundTo, sizeOf, type Tensor } from '../core/tensor.js';
 import { FRAMEWORKS, reference, SIGNATURES, type ConvCall, type Framework } from '../conventions/index.js';
+import { ParsedNumbers } from './stream.js';
 
 export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16';
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16'];
@@ -38,6 +39,11 @@ export interface Case extends ConvCall {
   readonly dtype: DType;
   readonly expected?: { shape: number[]; data: Float64Array } | { error: string };
   readonly note?: string;
+  /**
+   * The case as read. In a case read through src/case/stream.ts (`convcheck eval` on a `.json`
+   * file), a long `data` list is a ParsedNumbers sharing its values with the input tensor (rounded
+   * to the dtype), not a list: eval never reads `json`, and a second copy is what it avoids.
+   */
   readonly json: CaseJson;
 }
 
@@ -63,10 +69,13 @@ export function decodeTensor(id: string, field: string, v: unknown): Tensor {
   // An empty tensor may still claim a 2^53-long axis; no axis may be longer than the limit.
   if (long >= 0) throw new CaseError(id, `${field}.shape[${long}]`, `${shape[long]} is longer than the limit ${MAX_ELEMENTS}`);
   if (n > MAX_ELEMENTS) throw new CaseError(id, `${field}.shape`, `[${shape.join(', ')}] has ${n} elements, more than the limit ${MAX_ELEMENTS}`);
-  if (!Array.isArray(data)) throw new CaseError(id, `${field}.data`, 'must be a list of numbers');
+  const parsed = data instanceof ParsedNumbers;
+  if (!Array.isArray(data) && !parsed) throw new CaseError(id, `${field}.data`, 'must be a list of numbers');
   if (data.length !== n) {
     throw new CaseError(id, `${field}.data`, `has ${data.length} values, but shape [${shape.join(', ')}] needs ${n}`);
   }
+  // Read by src/case/stream.ts: numbers already, and nothing else holds them (no copy).
+  if (parsed) return { shape: shape as number[], data: data.values };
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = data[i];
@@ -88,7 +97,8 @@ export function decodeTensor(id: string, field: string, v: unknown): Tensor {
  */
 function inputTensor(id: string, field: string, t: Tensor, dtype: DType): Tensor {
   const f = NARROW[dtype];
-  if (!f) return roundTo(t, dtype as 'float32' | 'float64');
+  // decodeTensor's data is always its own (a fresh array, or the stream's), so it is rounded in place.
+  if (!f) return roundTo(t, dtype as 'float32' | 'float64', t.data);
   const bad = t.data.findIndex((x) => !representable(x, f));
   if (bad >= 0) {
     const x = t.data[bad]!;

@@ -5,6 +5,7 @@ import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, rea
 import { basename, dirname, join, resolve } from 'node:path';
 import { CaseError } from '../core/errors.js';
 import { parseCase, type Case, type Outcome } from './case.js';
+import type { Parsed } from './lines.js';
 
 /** One entry of a case file: a parsed case, or the error that makes it malformed. */
 export type Entry = { where: string; case: Case } | { where: string; error: CaseError };
@@ -23,9 +24,7 @@ export function readCases(path: string): Entry[] {
 export function parseCaseText(text: string, name: string, mode: 'lines' | 'whole' | 'auto'): Entry[] {
   if (mode !== 'lines') {
     try {
-      const v: unknown = JSON.parse(text);
-      const list = Array.isArray(v) ? v : [v];
-      return list.map((c, i) => entry(c, list.length > 1 ? `${name}[${i}]` : name));
+      return valueEntries(JSON.parse(text), name);
     } catch (e) {
       if (mode === 'whole') return [{ where: name, error: new CaseError(name, '(json)', `is not valid JSON: ${(e as Error).message}`) }];
     }
@@ -37,16 +36,28 @@ export function parseCaseText(text: string, name: string, mode: 'lines' | 'whole
   return out;
 }
 
+/** The cases of a whole source's JSON value: a case, or a list of them (`name[i]`). */
+export function valueEntries(v: unknown, name: string): Entry[] {
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((c, i) => entry(c, list.length > 1 ? `${name}[${i}]` : name));
+}
+
 /** One line of a JSONL source, `name:lineNo` naming it in errors and when it has no id. */
 export function lineEntry(line: string, name: string, lineNo: number): Entry {
-  const where = `${name}:${lineNo}`;
-  let v: unknown;
+  let p: Parsed;
   try {
-    v = JSON.parse(line);
+    p = { value: JSON.parse(line) as unknown };
   } catch (e) {
-    return { where, error: new CaseError(where, '(json)', `is not valid JSON: ${(e as Error).message}`) };
+    p = { error: e as Error };
   }
-  return entry(v, where);
+  return parsedLineEntry(p, name, lineNo);
+}
+
+/** lineEntry for a line already parsed (src/case/lines.ts). */
+export function parsedLineEntry(p: Parsed, name: string, lineNo: number): Entry {
+  const where = `${name}:${lineNo}`;
+  if ('error' in p) return { where, error: new CaseError(where, '(json)', `is not valid JSON: ${p.error.message}`) };
+  return entry(p.value, where);
 }
 
 function entry(v: unknown, where: string): Entry {
@@ -67,33 +78,59 @@ export function outcomeJson(id: string, o: Outcome): Record<string, unknown> {
   return 'error' in o ? { id, error: o.error } : { id, shape: o.shape, data: Array.from(o.data, jsonNumber) };
 }
 
-/** Values per piece that writeOutcomeJson hands to `write` (about 0.5 MB of text). */
-const PIECE = 1 << 15;
+/** Bytes per piece of numbers that writeOutcomeJson hands to `write`. */
+const PIECE_BYTES = 1 << 16;
+/** Longest text of one value: String(x) of a double is at most 24 characters, a quoted "-Infinity" 11; and a comma. */
+const VALUE_BYTES = 26;
+/** Values turned into text at once. */
+const RUN = 256;
 
 /**
- * Writes JSON.stringify(outcomeJson(id, o)) — the same text — to `write` in pieces, never
- * building the whole string or a JS array of the data: a 10⁷-value result costs a few hundred
- * kilobytes at a time instead of two copies of itself (an array of boxed numbers and a string of
- * ~20 bytes per value). No newline at the end.
+ * `a` as JSON text without the brackets, non-finite values as strings. JSON.stringify of a small
+ * array makes one string where String(x) per value makes one each (garbage the heap grows for).
  */
-export function writeOutcomeJson(id: string, o: Outcome, write: (piece: string) => void): void {
+function numbersText(a: Float64Array): string {
+  for (let j = 0; j < a.length; j++) {
+    if (!Number.isFinite(a[j]!)) return Array.from(a, (x) => JSON.stringify(jsonNumber(x))).join(',');
+  }
+  // JSON.stringify(x) is String(x) for finite numbers (-0 → 0).
+  return JSON.stringify(Array.from(a)).slice(1, -1);
+}
+
+/**
+ * Writes JSON.stringify(outcomeJson(id, o)) — the same text — to `write` in pieces (outcomePieces),
+ * never building the whole string or a JS array of the data. No newline at the end.
+ */
+export function writeOutcomeJson(id: string, o: Outcome, write: (piece: string | Uint8Array) => void): void {
+  for (const piece of outcomePieces(id, o)) write(piece);
+}
+
+/**
+ * The text of JSON.stringify(outcomeJson(id, o)) in pieces: the numbers as Buffers of 64 KiB,
+ * filled value by value (joined strings of numbers cost about 6 bytes per value of garbage that
+ * the old generation frees late: on a 10⁷-value result, most of a float64 copy at the peak). Each
+ * Buffer is new, since a consumer may keep it (a stream's queue); with `reuse`, for a consumer
+ * done with a piece once it has taken it (a synchronous write), one Buffer serves them all.
+ */
+export function* outcomePieces(id: string, o: Outcome, reuse = false): Generator<string | Uint8Array> {
   if ('error' in o) {
-    write(JSON.stringify({ id, error: o.error }));
+    yield JSON.stringify({ id, error: o.error });
     return;
   }
-  write(`{"id":${JSON.stringify(id)},"shape":${JSON.stringify(o.shape)},"data":[`);
-  const parts: string[] = [];
-  for (let i = 0; i < o.data.length; i += PIECE) {
-    const end = Math.min(o.data.length, i + PIECE);
-    parts.length = 0;
-    for (let j = i; j < end; j++) {
-      const x = o.data[j]!;
-      // String(x) is JSON.stringify(x) for finite numbers (-0 → 0); strings for non-finite ones as jsonNumber.
-      parts.push(Number.isFinite(x) ? String(x) : `"${jsonNumber(x) as string}"`);
+  yield `{"id":${JSON.stringify(id)},"shape":${JSON.stringify(o.shape)},"data":[`;
+  let buf = Buffer.allocUnsafe(PIECE_BYTES);
+  let at = 0;
+  for (let i = 0; i < o.data.length; i += RUN) {
+    if (at > PIECE_BYTES - RUN * VALUE_BYTES) {
+      yield buf.subarray(0, at);
+      if (!reuse) buf = Buffer.allocUnsafe(PIECE_BYTES);
+      at = 0;
     }
-    write((i > 0 ? ',' : '') + parts.join(','));
+    if (i > 0) buf[at++] = 0x2c;
+    at += buf.write(numbersText(o.data.subarray(i, i + RUN)), at, 'latin1');
   }
-  write(']}');
+  if (at > 0) yield buf.subarray(0, at);
+  yield ']}';
 }
 
 /** A file convcheck cannot write (a directory, a missing parent it cannot create, no permission). */

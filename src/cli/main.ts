@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_ORACLES, ORACLE_NAMES } from '../../oracles/registry.js';
-import { evalExitCode, evalSource, evalSummaryLine } from './eval.js';
+import { evalExitCode, evalSource, evalSummaryLine, stdoutSink } from './eval.js';
 import { unreadable } from './errors.js';
 import { escapeControls, LimitError } from '../core/errors.js';
 import { DEFAULT_MAX_ELEMENTS, setMaxElements } from '../core/shapes.js';
@@ -59,7 +59,7 @@ program
   .option('--check', 'compare each case that has `expected` with it; print the difference and exit 1 on a mismatch')
   .addOption(maxElementsOption())
   .action(async (file: string, o: { check?: boolean }) => {
-    const summary = await evalSource(file, (line) => process.stdout.write(line + '\n'), (line) => process.stderr.write(line + '\n'), { check: o.check === true, write: (piece) => process.stdout.write(piece) });
+    const summary = await evalSource(file, (line) => process.stdout.write(line + '\n'), (line) => process.stderr.write(line + '\n'), { check: o.check === true, ...stdoutSink() });
     process.exitCode = evalExitCode(summary);
     if (process.exitCode !== 0) process.stderr.write(`convcheck eval: ${evalSummaryLine(summary)}\n`);
   });

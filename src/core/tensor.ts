@@ -125,12 +125,11 @@ export function invertPerm(perm: readonly number[]): number[] {
 const ROUND_CHUNK = 1 << 14;
 
 /** Rounds every value to the case's dtype: inputs are what the framework would actually see. */
-export function roundTo(t: Tensor, dtype: 'float32' | 'float64'): Tensor {
+export function roundTo(t: Tensor, dtype: 'float32' | 'float64', out: Float64Array = new Float64Array(t.data.length)): Tensor {
   if (dtype === 'float64') return t;
   // Through a small Float32Array: a typed-array copy rounds to nearest even like Math.fround, and
   // plain copies are 10–30× faster than Float64Array.from with a mapping callback. Chunks keep
   // the float32 buffer small (memory: one float64 copy in all).
-  const out = new Float64Array(t.data.length);
   const buf = new Float32Array(Math.min(ROUND_CHUNK, t.data.length));
   for (let i = 0; i < out.length; i += buf.length) {
     const part = t.data.subarray(i, i + buf.length);

@@ -12,9 +12,9 @@
  * path (0·∞ at an inserted zero is NaN there, and the fast path never forms that product).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { convGeneralDilated, convInLayout, convInLayoutWithMagnitude, convWithMagnitude } from '../../src/core/reference.js';
-import type { ConvSpec } from '../../src/core/shapes.js';
+import { setMaxElements, type ConvSpec } from '../../src/core/shapes.js';
 import type { Tensor } from '../../src/core/tensor.js';
 
 const SEED = Number(process.env['CONVCHECK_SEED'] ?? 20261129);
@@ -198,3 +198,29 @@ function reorder(t: Tensor, perm: readonly number[]): Float64Array {
   }
   return out;
 }
+
+describe('fast path on a call with its own wasm memory (> 64 MiB)', () => {
+  // [1, 4, 1024, 1024] × 3×3 NCHW, padding 1: input and output 4·2²⁰ values each, 64 MiB of
+  // operands, so the call gets its own instance and its value is returned in that memory.
+  const side = 1024;
+  const spec: ConvSpec = { windowStrides: [1, 1], padding: [[1, 1], [1, 1]], lhsDilation: [1, 1], rhsDilation: [1, 1], featureGroupCount: 1, batchGroupCount: 1 };
+  const nchw = { lhs: [0, 2, 3, 1], rhs: [2, 3, 1, 0], out: [0, 2, 3, 1] };
+  const input = (salt: number): Tensor => ({ shape: [1, 4, side, side], data: new Float64Array(4 * side * side).map((_, i) => ((i * 7 + salt) % 13) - 6) });
+  const w: Tensor = { shape: [4, 4, 3, 3], data: new Float64Array(144).map((_, i) => (i % 5) - 2) };
+
+  it('gives the plain path bit for bit, and a later call (large or small) leaves its value alone', () => {
+    const limit = setMaxElements(1 << 23); // the padded input is past the default guard
+    onTestFinished(() => void setMaxElements(limit));
+    const x = input(0);
+    const fast = convInLayout('t', x, w, spec, nchw, 'fast');
+    const before = Float64Array.from(fast.data);
+    expect(sameBits(fast.data, convInLayout('t', x, w, spec, nchw, 'plain').data)).toBe(true);
+    const other = convInLayout('t', input(5), w, spec, nchw, 'fast');
+    const small = convInLayout('t', { shape: [1, 4, 8, 8], data: new Float64Array(256).fill(1) }, w, spec, nchw, 'fast');
+    const smallBefore = Float64Array.from(small.data);
+    convInLayout('t', { shape: [1, 4, 8, 8], data: new Float64Array(256).fill(2) }, w, spec, nchw, 'fast');
+    expect(sameBits(small.data, smallBefore)).toBe(true); // the reused instance's results are copies
+    expect(sameBits(fast.data, before)).toBe(true);
+    expect(sameBits(other.data, before)).toBe(false);
+  });
+});

@@ -20,7 +20,7 @@
 import type { ConvInfo, ConvSpec } from '../shapes.js';
 import { stridesOf, transpose, transposeInto, type Tensor } from '../tensor.js';
 import { axisTaps, lastAxisTiles, type AxisTaps } from './plan.js';
-import { kernelsWithMemory, MAX_BYTES } from './wasm.js';
+import { kernelsWithMemory, MAX_BYTES, ownInstance } from './wasm.js';
 
 const LANES = 4;
 /** Outputs per tile along the last axis (the wasm kernels' 4 × 4 accumulators; 2 × 4 × 2 with the magnitude). */
@@ -203,11 +203,18 @@ export function fastConv(
       outerIdx[a] = 0;
     }
   }
-  // Out of the kernel's memory (reused by the next call): one copy into the user's layout.
-  const read = (from: number): Tensor => {
+  // Out of the kernel's memory (reused by the next call): one copy into the user's layout. A large
+  // call's own memory is dropped after it, so its value goes into the input's region, no longer
+  // needed, and is returned there: one float64 copy less at the peak (the result keeps the
+  // instance's memory alive, which was allocated anyway).
+  const read = (from: number, into: Float64Array): Tensor => {
     const padded = new Float64Array(mem, from, positions * Opad);
     if (O !== Opad) return transpose({ shape: info.outShape, data: compact(padded, positions, O, Opad, groups) }, outPerm);
-    return { shape: userShape, data: transposeInto({ shape: info.outShape, data: padded }, outPerm, new Float64Array(total)) };
+    return { shape: userShape, data: transposeInto({ shape: info.outShape, data: padded }, outPerm, into) };
   };
-  return { out: read(at.out), ...(magnitude && { magnitude: read(at.mag) }) };
+  const inPlace = ownInstance(k) && total <= lhs.data.length;
+  return {
+    out: read(at.out, inPlace ? new Float64Array(mem, at.x, total) : new Float64Array(total)),
+    ...(magnitude && { magnitude: read(at.mag, new Float64Array(total)) }),
+  };
 }

@@ -41,3 +41,8 @@ export function kernelsWithMemory(bytes: number): Kernels {
   grow(kept, bytes);
   return kept;
 }
+
+/** Whether `k` is a call's own instance (dropped after it), not the one reused by later calls. */
+export function ownInstance(k: Kernels): boolean {
+  return k !== kept;
+}
