@@ -23,7 +23,7 @@ import { streamShardFlag } from './seeds.js';
 import { valueStream, type ValueStream } from './stream.js';
 
 /** Checks in flight per cell by default: enough to keep an oracle process busy, few to waste. */
-export const IN_FLIGHT = 8;
+export const IN_FLIGHT = 16;
 
 export interface Search {
   readonly o: RunOptions;
