@@ -9,11 +9,9 @@
  * and on an oracle already open.
  * Medians of 3. Needs `npm run setup` (.venv with torch).
  *
- * Measured here (2-core AMD EPYC shared with other jobs, torch 2.13 CPU, one thread, 1000 cases):
- *   raw Python loop 5185 cases/s, bridge alone 955 cases/s, convcheck run (differential) 485 cases/s.
- * `run` awaits each case before drawing the next (fast-check), so it pays a full round trip per
- * case (parent -> oracle host -> bridge and back) plus the reference and the error bound; the
- * bridge's window (256) only helps callers that send many cases at once.
+ * `run` keeps 16 cases in flight and the oracle host passes them to the bridge up to its window,
+ * so the round trips (parent -> oracle host -> bridge and back) overlap each other and the
+ * reference; the README quotes the figures of one run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';

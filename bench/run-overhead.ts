@@ -56,6 +56,7 @@ async function oracleFigure(oracle: string, create: () => Promise<OracleBackend>
   // A fresh backend each time, as each run gets a fresh host (cold session caches alike);
   // its loading is not timed.
   const backends = [await create(), await create(), await create()];
+  const cpu0 = cpuSeconds();
   const raw = median(
     await timeIt(3, async () => {
       const backend = backends.shift()!;
@@ -78,15 +79,18 @@ async function oracleFigure(oracle: string, create: () => Promise<OracleBackend>
     );
     return { t, cases };
   };
+  const rawCores = (cpuSeconds() - cpu0) / (3 * (raw / 1000));
   const startup = await harness(1, 1);
   const rawRate = n / (raw / 1000);
   console.log(`${oracle}: differential, the cell's first ${n} inputs`);
-  console.log(`  raw in-process loop             ${Math.round(rawRate)} cases/s`);
+  console.log(`  raw in-process loop             ${Math.round(rawRate)} cases/s, keeping ${rawCores.toFixed(2)} cores busy (its threads and GC)`);
   console.log(`  host start-up + 1 case          ${startup.t.toFixed(0)} ms (left out below)`);
   for (const inFlight of [1, IN_FLIGHT]) {
+    const c0 = cpuSeconds();
     const h = await harness(inFlight, n);
+    const cpuPerCase = ((cpuSeconds() - c0) / 3 / h.cases) * 1e6;
     const rate = (h.cases - 1) / ((h.t - startup.t) / 1000);
-    console.log(`  convcheck run, ${inFlight} in flight${inFlight === 1 ? ' ' : ''}        ${Math.round(rate)} cases/s = ${(rate / rawRate).toFixed(2)}x raw`);
+    console.log(`  convcheck run, ${inFlight} in flight${inFlight === 1 ? ' ' : ''}        ${Math.round(rate)} cases/s = ${(rate / rawRate).toFixed(2)}x raw; ${Math.round(cpuPerCase)} µs CPU per case (harness + host, start-up included) vs raw ${Math.round((rawCores * 1e6) / rawRate)}`);
   }
 }
 
