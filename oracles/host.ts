@@ -7,6 +7,7 @@
  * argv: NAME [SPEC], where SPEC is JSON {module, options} for a backend that is not in the
  * registry (a user's adapter module, a program on the process protocol).
  */
+import { Worker } from 'node:worker_threads';
 import { oracleEntry } from './registry.js';
 import { answer, describeThrown, type OracleBackend, type OracleCall, type OracleResult } from './types.js';
 
@@ -37,12 +38,29 @@ function reportIncidents(): void {
   process.on('uncaughtException', incident('uncaught exception'));
 }
 
+/**
+ * The host ends when the run that started it is gone, even while a call keeps its thread busy (a
+ * killed `convcheck run` left hosts computing at full CPU, and their chromium or Python program
+ * with them): a worker thread, which a busy main thread does not stop, watches the parent and
+ * kills this process. A program it spawned sees its stdin close, a browser its pipe.
+ */
+function dieWithParent(): void {
+  const parent = process.ppid;
+  const watch = `
+    const { workerData } = require('node:worker_threads');
+    setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL'); }, 500);
+  `;
+  new Worker(watch, { eval: true, workerData: { parent } }).unref();
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+}
+
 async function main(): Promise<void> {
   const entry = spec();
   if (!entry || !process.send) {
     process.exitCode = 2;
     return;
   }
+  dieWithParent();
   reportIncidents();
   let backend: OracleBackend;
   try {

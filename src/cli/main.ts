@@ -4,6 +4,7 @@
  * failure; 2 bad usage, malformed input or a call past --max-elements; 3 an internal error (a bug
  * in convcheck: reported without a stack trace unless CONVCHECK_DEBUG is set).
  */
+import { ReplayPathError } from '../runner/search.js';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_ORACLES, ORACLE_NAMES } from '../../oracles/registry.js';
 import { evalExitCode, evalSource, evalSummaryLine, stdoutSink } from './eval.js';
@@ -74,7 +75,7 @@ sizeOptions(program
   .option('--time-budget <t>', 'total time for the search, e.g. 120s, 5m', '120s')
   .option('--shard <i/n>', 'run shard i of n: each shard runs every n-th cell, with the seed it has in the unsharded run')
   .option('--jobs <n>', 'oracles run side by side, each in its own process (default: one per core)')
-  .option('--in-flight <n>', 'checks of a cell in flight at once (default 8); an oracle still runs its calls one at a time, in order')
+  .option('--in-flight <n>', 'checks of a cell in flight at once (default 16); an oracle still runs its calls one at a time, in order')
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
   .option('--precision <profile>', 'judge under a precision profile (fp32, tf32, fp16, bf16, fp16-acc16), or auto: the tightest one met')
   .option('--dtype <dtype>', 'draw every case in float16 or bfloat16 (for implementations that compute them; with --precision)')
@@ -122,7 +123,7 @@ sizeOptions(program
   .option('--report <formats>', 'json, junit and/or html, comma-separated (with --out)')
   .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .option('--known <file>', "findings to treat as known, e.g. your adapter's own (repeatable; schema/known.schema.json)", collect)
-  .option('--in-flight <n>', 'checks in flight at once (default 8); your implementation still gets its calls one at a time, in order')
+  .option('--in-flight <n>', 'checks in flight at once (default 16); your implementation still gets its calls one at a time, in order')
   .action(async (a: ValidateArgs) => {
     process.exitCode = await validateCommand(a);
   });
@@ -205,7 +206,7 @@ async function main(): Promise<void> {
       return;
     }
     const cannot = unreadable(e);
-    if (cannot || e instanceof LimitError || e instanceof WriteError) {
+    if (cannot || e instanceof LimitError || e instanceof WriteError || e instanceof ReplayPathError) {
       process.stderr.write(`convcheck: ${escapeControls(cannot ?? (e as Error).message)}\n`);
       process.exitCode = 2;
       return;

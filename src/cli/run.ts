@@ -78,7 +78,7 @@ export function sizeArgs(a: { sizes?: string; maxSpatial?: string; maxChannels?:
 }
 
 export function positiveInt(name: string, s: string): number {
-  const n = Number(s);
+  const n = /^\d{1,15}$/.test(s.trim()) ? Number(s) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(s)}`);
   return n;
 }

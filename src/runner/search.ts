@@ -168,8 +168,16 @@ async function scan(s: Search, jo: JudgeOptions, isNew: (v: Verdict) => v is Fai
   }
 }
 
+/** A --path that leads to no case of the cell: a usage error, not a bug. */
+export class ReplayPathError extends Error {}
+
 function pathStream(arb: fc.Arbitrary<unknown>, seed: number, path: string): ValueStream {
-  let values = fc.sample(arb, { seed, path, numRuns: 1 }).map((value) => ({ value }));
+  let values: Array<{ value: unknown }>;
+  try {
+    values = fc.sample(arb, { seed, path, numRuns: 1 }).map((value) => ({ value }));
+  } catch (e) {
+    throw new ReplayPathError(`--path ${path} leads to no case of this cell with seed ${seed} (${(e as Error).message}): give it with the options it was printed with (--seed, --shard, --sizes, ...)`);
+  }
   return {
     next: () => Promise.resolve(values.shift()),
     stop: () => (values = []),

@@ -36,7 +36,7 @@ export interface PlannedCell {
 
 /**
  * The cells a shard runs. Cell k of the unsharded run (oracle-major order) goes to shard
- * k mod n, round-robin so that each shard gets a like mix of fast and slow oracles. With more
+ * (k mod n) + 1 (k from 0), round-robin so that each shard gets a like mix of fast and slow oracles. With more
  * shards than cells, cells are run by several shards, each on a stream of its own, so that no
  * shard idles: slot j (0 ≤ j < n) is cell j mod T on stream ⌊j / T⌋.
  */
