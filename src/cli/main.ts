@@ -75,6 +75,7 @@ sizeOptions(program
   .option('--time-budget <t>', 'total time for the search, e.g. 120s, 5m', '120s')
   .option('--shard <i/n>', 'run shard i of n: each shard runs every n-th cell, with the seed it has in the unsharded run')
   .option('--jobs <n>', 'oracles run side by side, each in its own process (default: one per core)')
+  .option('--timeout <t>', 'per-call timeout: an oracle call that takes longer fails and its host is restarted', '30s')
   .option('--in-flight <n>', 'checks of a cell in flight at once (default 16); an oracle still runs its calls one at a time, in order')
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
   .option('--precision <profile>', 'judge under a precision profile (fp32, tf32, fp16, bf16, fp16-acc16), or auto: the tightest one met')

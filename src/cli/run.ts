@@ -42,6 +42,7 @@ export interface RunArgs extends SearchArgs {
   regressions?: string | false;
   strict?: boolean;
   jobs?: string;
+  timeout?: string;
 }
 
 /** The options `run` and `validate` share: generated sizes, precision, dtype, known findings, reports. */
@@ -56,6 +57,13 @@ export interface SearchArgs {
   dtype?: string;
   known?: string[];
   inFlight?: string;
+}
+
+/** --timeout: a positive duration. */
+function callTimeout(s: string): number {
+  const ms = parseDuration(s);
+  if (!(ms > 0)) throw new UsageError('--timeout must be positive');
+  return ms;
 }
 
 /** `90s`, `2m`, `1500ms` or a plain number of seconds. */
@@ -120,6 +128,7 @@ export function runOptions(a: RunArgs): RunOptions {
     known: loadKnownOption(a.known),
     ...(a.inFlight !== undefined ? { inFlight: positiveInt('--in-flight', a.inFlight) } : {}),
     ...(a.jobs !== undefined ? { jobs: positiveInt('--jobs', a.jobs) } : {}),
+    ...(a.timeout !== undefined ? { timeoutMs: callTimeout(a.timeout) } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { evaluate, parseCase, type CaseJson } from '../../src/case/case.js';
 import { IsolatedOracle } from '../../oracles/isolated.js';
 import type { OracleCall, OracleResult } from '../../oracles/types.js';
 import create from '../../oracles/tfjs/backend.js';
+import { knownFinding } from '../../oracles/known.js';
 
 type Backend = 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-node';
 
@@ -356,4 +357,26 @@ describe('tfjs oracle in-process', () => {
     if (HAVE_NODE) return;
     await expect(create({ backend: 'tensorflow' })).rejects.toThrow('@tensorflow/tfjs-node is not installed; run npx convcheck setup tfjs-node');
   });
+});
+
+describe('tfjs-cpu: a zero stride that never returns (tfjs-transpose-nonpositive-stride)', () => {
+  // Found by the validity property as a 30 s timeout that the output_shape finding used to absorb.
+  const hang = parseCase(
+    { framework: 'tf', op: 'conv2d_transpose', attrs: { output_shape: [1, 4, 2, 1], strides: [0, 2], padding: 'VALID', data_format: 'NHWC' }, inputs: { input: { shape: [1, 3, 1, 2], data: [1, 2, -2, 1, -1, 2] }, filters: { shape: [2, 1, 1, 2], data: [1, 0, -1, -1] } } },
+    'zero-stride-hang',
+  );
+  let cpu: IsolatedOracle;
+  beforeAll(() => {
+    cpu = new IsolatedOracle('tfjs-cpu', { timeoutMs: 3000 });
+  });
+  afterAll(() => cpu.close());
+  it('tfjs-cpu: no answer (timeout), a failure the finding claims; TF: Stride must be > 0', async () => {
+    expect('error' in evaluate(hang)).toBe(true); // the convention refuses it, as TF does
+    const r = await cpu.run(hang);
+    expect(r.kind).toBe('failed');
+    expect((r as { error: string }).error).toMatch(/no answer within 3000 ms/);
+    expect(knownFinding('tfjs-cpu', [hang.json])?.id).toBe('tfjs-transpose-nonpositive-stride');
+    // The next call gets a fresh host.
+    expect((await cpu.run(call(conv('after-hang', 'conv2d', { strides: 1, padding: 'VALID' }, iota([1, 2, 2, 1]), { shape: [1, 1, 1, 1], data: [2] })))).kind).toBe('value');
+  }, 30_000);
 });
