@@ -175,3 +175,20 @@ describe('convcheck merge exit status', () => {
     expect(r.stdout).toContain('2 new failure(s) in 1 cell(s)');
   });
 });
+
+describe('mergeCells keeps every failure', () => {
+  it("a run's cell with several failures and another shard's: all of them, the first as `failure`", async () => {
+    const { mergeCells } = await import('../src/report/merge.js');
+    const f = (message: string) => ({ oracle: 'o', property: 'p', message, input: {}, cases: [], found: '2026-11-29T00:00:00Z' }) as unknown as Regression;
+    const cell = (failures: Regression[]): CellReport => ({ oracle: 'o', property: 'p', status: 'ran', cases: 10, passed: 10 - failures.length, failed: failures.length, known: 0, unsupported: 0, lenient: 0, knownIds: [], ms: 1, ...(failures.length ? { failure: failures[0]! } : {}), ...(failures.length > 1 ? { failures } : {}) }) as CellReport;
+    const merged = mergeCells([
+      { cell: cell([f('a'), f('b')]), shard: '1/3' },
+      { cell: cell([]), shard: '2/3' },
+      { cell: cell([f('c')]), shard: '3/3' },
+    ]);
+    expect(merged.failure?.message).toBe('a');
+    expect(merged.moreFailures?.map((x) => x.message)).toEqual(['b', 'c']);
+    expect((merged as { failures?: Regression[] }).failures?.map((x) => x.message)).toEqual(['a', 'b', 'c']);
+    expect(merged.cases).toBe(30);
+  });
+});

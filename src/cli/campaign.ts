@@ -4,6 +4,7 @@
  * file. Ctrl-C prints the table and findings so far (the state file holds every finished round)
  * and exits 130.
  */
+import { existsSync } from 'node:fs';
 import { runCampaign, CampaignStateError, type CampaignState } from '../runner/campaign.js';
 import type { Opened } from '../runner/implementations.js';
 import { closeOracles, runSuite, type CellResult } from '../runner/run.js';
@@ -63,7 +64,7 @@ export async function campaignCommand(a: CampaignArgs): Promise<number> {
   let latest: CampaignState | undefined;
   const onSigint = () => {
     process.stdout.write('\n' + (latest ? campaignSummary({ ...latest, stopped: 'interrupted (Ctrl-C); the round in progress is not counted' }) : 'campaign: interrupted before the first round ended') + '\n');
-    if (a.state) err.write(`state: ${a.state} (run the same command to resume)\n`);
+    if (a.state && existsSync(a.state)) err.write(`state: ${a.state} (run the same command to resume)\n`);
     process.exit(130);
   };
   process.once('SIGINT', onSigint);

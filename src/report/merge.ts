@@ -47,7 +47,9 @@ export function mergeCells(group: ReadonlyArray<{ cell: CellReport; shard: strin
   const statuses = group.map((g) => g.cell.status);
   const status: CellReport['status'] = statuses.includes('ran') ? 'ran' : statuses.includes('unavailable') ? 'unavailable' : 'not-applicable';
   const notes = [...new Set(group.filter((g) => g.cell.note).map((g) => (g.cell.status === status ? g.cell.note! : `shard ${g.shard}: ${g.cell.status}: ${g.cell.note}`)))];
-  const failures: Regression[] = group.flatMap((g) => [...(g.cell.failure ? [g.cell.failure] : []), ...(g.cell.moreFailures ?? [])]);
+  // A cell lists all its failures in `failures` (the first is `failure`); older merged reports
+  // have only `failure` and `moreFailures`.
+  const failures: Regression[] = group.flatMap((g) => g.cell.failures ?? [...(g.cell.failure ? [g.cell.failure] : []), ...(g.cell.moreFailures ?? [])]);
   const sum = (k: 'cases' | 'passed' | 'failed' | 'known' | 'unsupported' | 'ms') => group.reduce((s, g) => s + g.cell[k], 0);
   return {
     oracle: first.oracle,
@@ -65,7 +67,7 @@ export function mergeCells(group: ReadonlyArray<{ cell: CellReport; shard: strin
     ms: sum('ms'),
     ...(notes.length ? { note: notes.join('; ') } : {}),
     ...(failures.length ? { failure: failures[0]! } : {}),
-    ...(failures.length > 1 ? { moreFailures: failures.slice(1) } : {}),
+    ...(failures.length > 1 ? { moreFailures: failures.slice(1), failures } : {}),
   };
 }
 
