@@ -64,7 +64,7 @@ describe('examples/ci/shards.sh with N=3', () => {
     const counts = (rep: RunReport) => Object.fromEntries(rep.cells.map((c) => [`${c.oracle}/${c.property}`, [c.cases, c.passed, c.failed, c.unsupported]]));
     expect(counts(merged)).toEqual(counts(unsharded));
     expect(merged.cells.every((c) => c.cases === 8)).toBe(true);
-    expect(r.stdout).toContain('merged 3 report(s), shards 1/3, 2/3, 3/3: 32 cases, 0 new failure(s)');
+    expect(r.stdout).toContain('merged 3 report(s), shards 1/3, 2/3, 3/3: 32 cases, 0 failing case(s) in 0 cell(s) with new failures');
     expect(readFileSync(join(out, 'merged', 'convcheck.junit.xml'), 'utf8')).toMatch(/^<\?xml[^]*<testsuite name="reference" tests="4" failures="0"/);
     expect(readFileSync(join(out, 'merged', 'convcheck.html'), 'utf8')).toContain('merged from shards');
   }, 300_000);

@@ -137,7 +137,7 @@ describe('convcheck merge on three real shards', () => {
     const m = cli(['merge', 'shard-1.json', 'shard-2.json', 'shard-3.json', '--report', 'json,junit,html', '--out', 'merged']);
     expect(m.status, m.stderr).toBe(0);
     expect(per.map((p) => p.cells.map((c) => c.property))).toEqual([['differential'], ['shape-law'], ['differential']]);
-    expect(m.stdout).toContain('merged 3 report(s), shards 1/3, 2/3, 3/3: 36 cases, 0 new failure(s)');
+    expect(m.stdout).toContain('merged 3 report(s), shards 1/3, 2/3, 3/3: 36 cases, 0 failing case(s) in 0 cell(s) with new failures');
     const merged = JSON.parse(readFileSync(join(work, 'merged', 'convcheck.json'), 'utf8')) as RunReport;
     for (const c of merged.cells) {
       const parts = per.flatMap((p) => p.cells.filter((x) => x.oracle === c.oracle && x.property === c.property));
@@ -172,7 +172,10 @@ describe('convcheck merge exit status', () => {
     });
     const r = spawnSync(process.execPath, [MAIN, 'merge', ...paths], { encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('2 new failure(s) in 1 cell(s)');
+    expect(r.stdout).toContain('2 failing case(s) in 1 cell(s) with new failures');
+    // Each shard's failure is listed (the fixture's first and third shards failed).
+    expect(r.stdout).toMatch(/new {2}ort · differential: first/);
+    expect(r.stdout).toMatch(/new {2}ort · differential: third/);
   });
 });
 

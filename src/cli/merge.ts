@@ -34,9 +34,15 @@ export function mergeCommand(paths: readonly string[], a: MergeArgs, out: (s: st
     throw new UsageError(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}: the merge would not cover the run (--partial merges anyway)`);
   }
   out(summaryTable(report.cells.map(asResult)));
+  // Each distinct failure the shards found, with the command that replays it.
+  for (const c of report.cells) {
+    for (const f of c.failures ?? (c.failure ? [c.failure, ...(c.moreFailures ?? [])] : [])) {
+      out(`\nnew  ${c.oracle} · ${c.property}: ${f.message}${f.replay ? `\n  replay: ${f.replay.command}` : ''}`);
+    }
+  }
   const failures = report.cells.reduce((s, c) => s + c.failed, 0);
   out(
-    `\nmerged ${paths.length} report(s), shards ${report.shards?.join(', ')}: ${report.totals.cases} cases, ${failures} new failure(s) in ${report.totals.failed} cell(s), ` +
+    `\nmerged ${paths.length} report(s), shards ${report.shards?.join(', ')}: ${report.totals.cases} cases, ${failures} failing case(s) in ${report.totals.failed} cell(s) with new failures, ` +
       `${report.totals.known} in known findings; seed ${report.seed}${missing.length ? `; MISSING shard(s) ${missing.join(', ')} of ${count}` : ''}`,
   );
   if (formats && a.out) for (const path of writeReports(formats, report, a.out)) err(`report: ${path}`);
