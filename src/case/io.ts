@@ -74,6 +74,11 @@ export function jsonNumber(x: number): number | string {
   return Number.isFinite(x) ? x : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
 }
 
+/** A tensor as the case format writes it: plain lists, non-finite numbers as strings. */
+export function tensorJson(t: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): { shape: number[]; data: Array<number | string> } {
+  return { shape: [...t.shape], data: Array.from(t.data, jsonNumber) };
+}
+
 export function outcomeJson(id: string, o: Outcome): Record<string, unknown> {
   return 'error' in o ? { id, error: o.error } : { id, shape: o.shape, data: Array.from(o.data, jsonNumber) };
 }

@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import type { CaseJson, TensorJson } from '../case/case.js';
-import { jsonNumber } from '../case/io.js';
+import { tensorJson } from '../case/io.js';
 import { attributeValue, PbError, readModel, readTensorPb, tensorFromProto, type AttrValue, type OnnxModel, type PbTensor } from './pb.js';
 
 export type ConformanceOp = 'Conv' | 'ConvTranspose';
@@ -109,9 +109,6 @@ function pbFiles(dir: string, prefix: 'input' | 'output'): string[] {
 
 const num = (s: string) => Number(/(\d+)(?:\.pb)?$/.exec(s)?.[1] ?? NaN);
 
-function tensorJson(t: PbTensor): TensorJson {
-  return { shape: [...t.shape], data: Array.from(t.data, jsonNumber) };
-}
 
 /** Why a convolution-like single-node test is not one convcheck checks, or undefined if it is. */
 function skipReason(m: OnnxModel): { reason?: string; related: boolean } {

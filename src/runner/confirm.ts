@@ -7,7 +7,7 @@
  */
 import type { Implementation } from '../../properties/implementation.js';
 import type { Property, Verdict } from '../../properties/property.js';
-import { jsonNumber } from '../case/io.js';
+import { tensorJson } from '../case/io.js';
 
 /** Checks of one input: the first, RERUNS − 1 more in the same host, then one in a fresh host. */
 export const RERUNS = 3;
@@ -36,7 +36,7 @@ function outcome(v: Verdict, freshHost: boolean): Outcome {
   if (v.status === 'pass') return base;
   if (v.status === 'unsupported') return { ...base, message: v.reason };
   if (v.status === 'lenient') return { ...base, message: v.message };
-  return { ...base, message: v.message, ...(v.actual ? { actual: { shape: [...v.actual.shape], data: Array.from(v.actual.data, jsonNumber) } } : {}) };
+  return { ...base, message: v.message, ...(v.actual ? { actual: tensorJson(v.actual) } : {}) };
 }
 
 /** Two outcomes are the same answer when status, message and output agree bit for bit. */

@@ -20,7 +20,7 @@ import { BackendFailure, describeThrown, Unsupported, type BackendInfo, type Ora
 import type { Capabilities } from '../../properties/capabilities.js';
 import type { Implementation } from '../../properties/implementation.js';
 import type { CaseJson } from '../case/case.js';
-import { jsonNumber } from '../case/io.js';
+import { tensorJson } from '../case/io.js';
 import type { Framework } from '../conventions/index.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkDeclaration, DeclarationError } from './declaration.js';
@@ -88,7 +88,7 @@ export async function loadAdapter(path: string, options: AdapterOptions = {}): P
 
 /** The call as the eval-format case the adapter receives. */
 export function toCaseJson(call: OracleCall): CaseJson {
-  const inputs = Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, { shape: [...t.shape], data: Array.from(t.data, jsonNumber) }]));
+  const inputs = Object.fromEntries(Object.entries(call.inputs).map(([k, t]) => [k, tensorJson(t)]));
   return { framework: call.framework, op: call.op, attrs: { ...call.attrs }, inputs, dtype: call.dtype };
 }
 
