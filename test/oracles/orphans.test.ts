@@ -1,34 +1,11 @@
 /**
- * Oracle hosts end with the run that started them: a `convcheck run` killed with SIGKILL (no
+ * Oracle hosts end with the run that started them: a `convcheck run` or `validate` killed with SIGKILL (no
  * chance to close anything) leaves no host behind, even one busy computing.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MAIN, ROOT } from '../built-cli.js';
-
-/** Pids of live processes whose parent is `ppid` (from /proc). */
-function children(ppid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      if (stat[0] !== 'Z' && Number(stat[1]) === ppid) out.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
+import { children, running } from '../helpers/processes.js';
 
 describe('oracle hosts and a killed run', () => {
   it('SIGKILL of convcheck: its host exits within seconds, even one stuck in a busy loop', async () => {
@@ -46,7 +23,7 @@ describe('oracle hosts and a killed run', () => {
     let left = hosts;
     for (let i = 0; i < 50 && left.length > 0; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      left = hosts.filter(alive);
+      left = hosts.filter(running);
     }
     expect(left).toEqual([]);
   }, 60_000);

@@ -13,6 +13,7 @@ import { parseHello, pythonPath } from '../../oracles/process/backend.js';
 import type { OracleResult } from '../../oracles/types.js';
 import { parseCase } from '../../src/case/case.js';
 import { reference } from '../../src/conventions/index.js';
+import { running } from '../helpers/processes.js';
 
 const FAKE = 'python3 oracles/testing/fake_program.py';
 const call = (first: number, second = 2) =>
@@ -29,15 +30,6 @@ afterEach(async () => {
 });
 
 const error = (r: OracleResult) => (r as { error: string }).error;
-
-/** Whether a process still runs (a zombie left to a container's init that never reaps is dead). */
-function running(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('process protocol client', () => {
   it('reads the hello and answers, refuses and says unsupported', async () => {
