@@ -24,50 +24,61 @@ interface Waiting {
   readonly request: BoundRequest;
 }
 
+type Slot = { readonly worker: Worker; readonly waiting: Map<number, Waiting> };
+
+/** Up to `capacity` workers, each started when a case first needs it: most runs never do. */
 class Pool {
-  private readonly workers: Array<{ worker: Worker; waiting: Map<number, Waiting> }> = [];
+  private readonly workers: Slot[] = [];
   private next = 0;
 
-  constructor(n: number, script: string) {
-    for (let i = 0; i < n; i++) {
-      const worker = new Worker(script);
-      const slot = { worker, waiting: new Map<number, Waiting>() };
-      worker.on('message', (r: BoundReply) => {
-        const w = slot.waiting.get(r.id);
-        if (!w) return;
-        slot.waiting.delete(r.id);
-        if (slot.waiting.size === 0) worker.unref();
-        if ('bound' in r) w.resolve({ bound: r.bound, K: r.K, reference: r.reference });
-        else if ('convError' in r) w.reject(Object.assign(new ConvError(r.convError.op, r.convError.arg, ''), { message: r.convError.message }));
-        else w.reject(new Error(r.error));
-      });
-      // A worker that dies takes no case with it: what it had is computed in place.
-      const lost = () => {
-        const i = this.workers.indexOf(slot);
-        if (i >= 0) this.workers.splice(i, 1);
-        for (const w of slot.waiting.values()) inPlace(w);
-        slot.waiting.clear();
-      };
-      worker.on('error', lost);
-      worker.on('exit', lost);
-      worker.unref();
-      this.workers.push(slot);
-    }
-  }
+  constructor(
+    private capacity: number,
+    private readonly script: string,
+  ) {}
 
   get size(): number {
-    return this.workers.length;
+    return this.capacity;
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.script);
+    const slot: Slot = { worker, waiting: new Map<number, Waiting>() };
+    worker.on('message', (r: BoundReply) => {
+      const w = slot.waiting.get(r.id);
+      if (!w) return;
+      slot.waiting.delete(r.id);
+      if (slot.waiting.size === 0) worker.unref();
+      if ('bound' in r) w.resolve({ bound: r.bound, K: r.K, reference: r.reference });
+      else if ('convError' in r) w.reject(Object.assign(new ConvError(r.convError.op, r.convError.arg, ''), { message: r.convError.message }));
+      else w.reject(new Error(r.error));
+    });
+    // A worker that dies takes no case with it: what it had is computed in place, and it is not
+    // replaced.
+    const lost = () => {
+      const i = this.workers.indexOf(slot);
+      if (i < 0) return;
+      this.workers.splice(i, 1);
+      this.capacity--;
+      for (const w of slot.waiting.values()) inPlace(w);
+      slot.waiting.clear();
+    };
+    worker.on('error', lost);
+    worker.on('exit', lost);
+    this.workers.push(slot);
+    return slot;
   }
 
   run(request: Omit<BoundRequest, 'id'>): Promise<Bound> {
-    const slot = this.workers.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
+    let slot = this.workers.reduce<Slot | undefined>((a, b) => (a && a.waiting.size <= b.waiting.size ? a : b), undefined);
+    if ((!slot || slot.waiting.size > 0) && this.workers.length < this.capacity) slot = this.spawn();
+    const target = slot!;
     const id = this.next++;
     return new Promise<Bound>((resolve, reject) => {
       const r: BoundRequest = { ...request, id };
-      slot.waiting.set(id, { resolve, reject, request: r });
+      target.waiting.set(id, { resolve, reject, request: r });
       // Held while it has work, so that the process waits for the answer.
-      slot.worker.ref();
-      slot.worker.postMessage(r);
+      target.worker.ref();
+      target.worker.postMessage(r);
     });
   }
 
@@ -99,7 +110,7 @@ export async function useReferenceWorkers(n: number): Promise<void> {
   if (n > 0 && existsSync(script)) pool = new Pool(n, script);
 }
 
-/** How many reference workers are running. */
+/** How many reference workers a run may use (each started when a case first needs it). */
 export function referenceWorkers(): number {
   return pool?.size ?? 0;
 }
