@@ -124,7 +124,6 @@ export class IsolatedOracle implements Oracle {
     const child = fork(hostScript(), args, { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     let stderr = '';
     let incident: string | undefined;
-    let ready = false;
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     this.child = child;
     this.starting = new Promise((resolve) => {
@@ -141,7 +140,6 @@ export class IsolatedOracle implements Oracle {
           this.unavailable = `${this.name}: ${m.error ?? 'backend failed to load'}`;
           this.kill(child);
         } else {
-          ready = true;
           this.ready.add(child);
           if (m.timesCalls) this.timesCalls.add(child);
           if (m.info) this.info = m.info;
@@ -160,7 +158,7 @@ export class IsolatedOracle implements Oracle {
         }
         resolve(why);
         const clean = this.killed.has(child) || (this.closing.has(child) && code === 0 && incident === undefined);
-        if (!this.blame(child, why) && ready && !clean) this.incident ??= `${why} (after its last answer)`;
+        if (!this.blame(child, why) && this.ready.has(child) && !clean) this.incident ??= `${why} (after its last answer)`;
       });
     });
     child.on('message', (m: { id?: number; result?: OracleResult; incident?: string; spawned?: number }) => {
@@ -236,8 +234,9 @@ export class IsolatedOracle implements Oracle {
   }
 
   private arm(child: ChildProcess): void {
+    if (this.watchdogs.has(child)) return;
     const waiting = this.waiting(child).length;
-    if (this.watchdogs.has(child) || waiting === 0) return;
+    if (waiting === 0) return;
     // A backend that runs calls together gives a batch its length times the per-call timeout
     // before it re-runs the calls one by one on a fresh page: the watchdog outwaits that.
     const ms = this.timesCalls.has(child) ? this.timeoutMs * (2 * waiting + 2) : this.timeoutMs;

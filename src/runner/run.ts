@@ -104,9 +104,9 @@ export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<Cel
   // Each oracle's cells run in turn in one host, kept alive across them; different oracles (each
   // in its own process) run side by side, up to `jobs` at once. Each cell gets an equal share of
   // the wall-clock budget; side by side, that share is `jobs` times larger.
-  const oracles = [...new Set(plan.map((c) => c.oracle))];
-  const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(), oracles.length));
-  const perOracle = new Map(oracles.map((name) => [name, plan.filter((c) => c.oracle === name).length]));
+  const byOracle = new Map<string, PlannedCell[]>();
+  for (const c of plan) byOracle.set(c.oracle, [...(byOracle.get(c.oracle) ?? []), c]);
+  const jobs = Math.max(1, Math.min(o.jobs ?? defaultJobs(), byOracle.size));
   const perCellMs = Math.max(250, Math.floor((o.timeBudgetMs * jobs) / Math.max(1, plan.length)));
   const results = new Map<PlannedCell, CellResult>();
   let done = 0;
@@ -116,7 +116,7 @@ export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<Cel
     if (o.keepOpen && !kept) o.keepOpen.set(oracle, opened);
     hooks.onOracle?.(oracle, opened.unavailable);
     try {
-      for (const planned of plan.filter((c) => c.oracle === oracle)) {
+      for (const planned of byOracle.get(oracle)!) {
         const prop = props.find((p) => p.name === planned.property)!;
         const cell = opened.impl ? await runCell(o, opened.impl, prop, perCellMs, planned) : emptyCell(oracle, prop.name, 'unavailable', opened.unavailable);
         results.set(planned, cell);
@@ -127,7 +127,7 @@ export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<Cel
     }
   };
   // Longest queues first, so that the last oracle to finish is not one that started late.
-  const queue = [...oracles].sort((a, b) => perOracle.get(b)! - perOracle.get(a)!);
+  const queue = [...byOracle.keys()].sort((a, b) => byOracle.get(b)!.length - byOracle.get(a)!.length);
   await Promise.all(
     Array.from({ length: jobs }, async () => {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) await runOracle(next);

@@ -11,7 +11,7 @@ import { KNOWN, knownFinding } from '../../oracles/known.js';
 import { describeThrown } from '../../oracles/types.js';
 import type { Implementation } from '../../properties/implementation.js';
 import type { Property, Verdict } from '../../properties/property.js';
-import { jsonNumber } from '../case/io.js';
+import { tensorJson } from '../case/io.js';
 import { machine } from '../machine.js';
 import { checkAny, confirm, type FailVerdict } from './confirm.js';
 import { judge, logJudged, type Judged, type JudgeOptions } from './judge.js';
@@ -69,7 +69,7 @@ export async function searchRound(s: Search): Promise<(Regression & { file?: str
   const { jo, judged } = judging(s);
   const isNew = (v: Verdict): v is FailVerdict => v.status === 'fail' && !knownFinding(impl.name, v.cases, jo.registry) && !s.excluded.includes(regionKey(v.cases));
 
-  const found = await scan(s, jo, isNew);
+  const found = await scan(s, jo);
   if (!found) return undefined;
   // Re-checked before shrinking: a nondeterministic failure's candidates fail when any rerun does.
   const conf = await confirm(impl, judged, found.input, found.verdict);
@@ -107,7 +107,7 @@ interface Found {
 }
 
 /** Checks the cell's inputs in order, several in flight, until a new failure, the runs or the budget end. */
-async function scan(s: Search, jo: JudgeOptions, isNew: (v: Verdict) => v is FailVerdict): Promise<Found | undefined> {
+async function scan(s: Search, jo: JudgeOptions): Promise<Found | undefined> {
   const { o, impl, prop, cell } = s;
   const began = Date.now();
   const deadline = began + s.budgetMs;
@@ -157,7 +157,7 @@ async function scan(s: Search, jo: JudgeOptions, isNew: (v: Verdict) => v is Fai
       }
       cell.failed++;
       // A further instance of a failure this cell already reported.
-      if (!isNew(v)) continue;
+      if (s.excluded.includes(regionKey(v.cases))) continue;
       return { input: head.input, verdict: v, path: o.path ?? String(at) };
     }
   } finally {
@@ -200,8 +200,8 @@ async function record(s: Search, input: unknown, fail: FailVerdict, path: string
     input,
     ...(o.precision ? { precision: o.precision } : {}),
     ...(o.strict ? { strict: true } : {}),
-    ...(fail.expected ? { expected: plain(fail.expected) } : {}),
-    ...(fail.actual ? { actual: plain(fail.actual) } : {}),
+    ...(fail.expected ? { expected: tensorJson(fail.expected) } : {}),
+    ...(fail.actual ? { actual: tensorJson(fail.actual) } : {}),
     ...(conf?.kind === 'nondeterministic' ? { reruns: { failed: conf.failedRuns, runs: conf.runs, outcomes: conf.outcomes } } : {}),
     cases: fail.cases,
     machine: machine(),
@@ -211,10 +211,6 @@ async function record(s: Search, input: unknown, fail: FailVerdict, path: string
   cell.failures.push(failure);
   if (conf?.kind === 'nondeterministic') cell.nondeterministic++;
   return failure;
-}
-
-function plain(t: { readonly shape: readonly number[]; readonly data: ArrayLike<number> }): { shape: number[]; data: Array<number | string> } {
-  return { shape: [...t.shape], data: Array.from(t.data, jsonNumber) };
 }
 
 /** Carries a failing verdict out of the predicate so the shrunk one need not be recomputed. */
