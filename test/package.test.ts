@@ -7,7 +7,7 @@
  * Needs dist/ built (npm test builds it first).
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,9 +105,16 @@ describe('in the consumer project', () => {
 });
 
 describe('in this repository', () => {
+  // tsc writes the bin without the execute bit. npx links this project's bin once per path into
+  // its cache, setting the bit then; a later fresh clone at the same path is rebuilt without it and
+  // sh reports `convcheck: Permission denied` (exit 127). `npm run build` sets the bit itself.
+  it('the build leaves the bin executable', () => {
+    expect(statSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')).mode & 0o111).toBe(0o111);
+  });
+
   it('npx convcheck --version has no npm warning either', () => {
     const r = sh('npx', ['convcheck', '--version'], { cwd: ROOT });
-    expect(r.stdout).toBe(`${pkg.version}\n`);
+    expect(r.stdout, `exit ${r.status}: ${r.stderr}`).toBe(`${pkg.version}\n`);
     expect(r.stderr).toBe('');
   });
 });
