@@ -1,8 +1,8 @@
 /**
  * Harness throughput, side by side in one run:
  * 1. per oracle (ORT, tfjs-wasm): cases/s of the differential property through `convcheck run`
- *    (generation, out-of-process oracle, reference, tolerance model) with one case in flight and
- *    with the default, against a raw in-process loop of the same oracle on the SAME calls (the
+ *    (generation, out-of-process oracle, reference, tolerance model) with one case in flight, 16
+ *    (the old default), the default window, and the default hosts of a one-oracle run, against a raw in-process loop of the same oracle on the SAME calls (the
  *    cell's own inputs, from its seed). Host start-up is measured apart (a one-case run) and left
  *    out of the steady rate.
  * 2. a 2-oracle run (ORT + tfjs-wasm, every property): CPU seconds (this process and its oracle
@@ -20,8 +20,8 @@ import { differentialProperty } from '../properties/differential.js';
 import { PROPERTIES } from '../properties/index.js';
 import type { CaseJson } from '../src/case/case.js';
 import { parseCase } from '../src/case/case.js';
-import { openImplementation } from '../src/runner/implementations.js';
-import { runSuite, type RunOptions } from '../src/runner/run.js';
+import { defaultHosts, openImplementation } from '../src/runner/implementations.js';
+import { defaultJobs, runSuite, type RunOptions } from '../src/runner/run.js';
 import { IN_FLIGHT } from '../src/runner/search.js';
 import { cellSeed } from '../src/runner/seeds.js';
 import { valueStream } from '../src/runner/stream.js';
@@ -70,27 +70,32 @@ async function oracleFigure(oracle: string, create: () => Promise<OracleBackend>
       await backend.dispose?.();
     }),
   );
-  const harness = async (inFlight: number, runs: number) => {
+  const harness = async (inFlight: number, runs: number, hosts: number) => {
     let cases = 0;
     const t = median(
       await timeIt(3, async () => {
-        cases = (await runSuite({ ...base, oracles: [oracle], properties: ['differential'], runs, inFlight }))[0]!.cases;
+        cases = (await runSuite({ ...base, oracles: [oracle], properties: ['differential'], runs, inFlight, hosts }))[0]!.cases;
       }),
     );
     return { t, cases };
   };
   const rawCores = (cpuSeconds() - cpu0) / (3 * (raw / 1000));
-  const startup = await harness(1, 1);
+  const startup = await harness(1, 1, 1);
   const rawRate = n / (raw / 1000);
   console.log(`${oracle}: differential, the cell's first ${n} inputs`);
   console.log(`  raw in-process loop             ${Math.round(rawRate)} cases/s, keeping ${rawCores.toFixed(2)} cores busy (its threads and GC)`);
   console.log(`  host start-up + 1 case          ${startup.t.toFixed(0)} ms (left out below)`);
-  for (const inFlight of [1, IN_FLIGHT]) {
+  // One at a time, the old default window (16), the default (IN_FLIGHT); then the default hosts
+  // for a run of this oracle alone, when that is more than one.
+  const hosts = defaultHosts(oracle, defaultJobs());
+  const configs: Array<[number, number]> = [[1, 1], [16, 1], [IN_FLIGHT, 1], ...(hosts > 1 ? [[IN_FLIGHT, hosts] as [number, number]] : [])];
+  for (const [inFlight, h] of configs) {
     const c0 = cpuSeconds();
-    const h = await harness(inFlight, n);
-    const cpuPerCase = ((cpuSeconds() - c0) / 3 / h.cases) * 1e6;
-    const rate = (h.cases - 1) / ((h.t - startup.t) / 1000);
-    console.log(`  convcheck run, ${inFlight} in flight${inFlight === 1 ? ' ' : ''}        ${Math.round(rate)} cases/s = ${(rate / rawRate).toFixed(2)}x raw; ${Math.round(cpuPerCase)} µs CPU per case (harness + host, start-up included) vs raw ${Math.round((rawCores * 1e6) / rawRate)}`);
+    const r = await harness(inFlight, n, h);
+    const cpuPerCase = ((cpuSeconds() - c0) / 3 / r.cases) * 1e6;
+    const rate = (r.cases - 1) / ((r.t - startup.t) / 1000);
+    const label = `${inFlight} in flight, ${h} host${h > 1 ? 's' : ''}`.padEnd(24);
+    console.log(`  convcheck run, ${label} ${Math.round(rate)} cases/s = ${(rate / rawRate).toFixed(2)}x raw; ${Math.round(cpuPerCase)} µs CPU per case (harness + hosts, start-up included) vs raw ${Math.round((rawCores * 1e6) / rawRate)}`);
   }
 }
 

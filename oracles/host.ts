@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     process.send({ ready: false, error: describeThrown(e) });
     return;
   }
-  process.send({ ready: true, ...(info ? { info } : {}), ...(backend.timesCalls ? { timesCalls: true } : {}) });
+  process.send({ ready: true, ...(info ? { info } : {}), ...(backend.timesCalls ? { timesCalls: backend.timesCalls } : {}) });
   // In order, one at a time, unless the backend orders calls itself: the parent blames a hang or
   // a crash on the oldest unanswered call, which is then the one that was running.
   const queue: Request[] = [];

@@ -63,7 +63,7 @@ export class IsolatedOracle implements Oracle {
   /** Calls waiting for this turn of the event loop to end, to go in one message. */
   private outbox: Pending[] = [];
   /** Per host: fires when it has calls and has answered none of them for timeoutMs. */
-  private readonly watchdogs = new Map<ChildProcess, NodeJS.Timeout>();
+  private readonly watchdogs = new Map<ChildProcess, { timer: NodeJS.Timeout; ms: number; since: number }>();
   private readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   /** Set when the backend cannot be loaded at all (e.g. tfjs-node not built): every call fails fast. */
@@ -81,8 +81,11 @@ export class IsolatedOracle implements Oracle {
   private readonly killed = new WeakSet<ChildProcess>();
   /** Hosts that loaded their backend. */
   private readonly ready = new WeakSet<ChildProcess>();
-  /** Hosts whose backend times each call itself (browser batches): the watchdog only backs it up. */
-  private readonly timesCalls = new WeakSet<ChildProcess>();
+  /**
+   * Hosts whose backend times each call itself (browser batches), with the most calls it runs
+   * together: the watchdog only backs it up.
+   */
+  private readonly timesCalls = new WeakMap<ChildProcess, number>();
   /** Hosts asked to close: only a clean exit (code 0, no incident) is no news. */
   private readonly closing = new WeakSet<ChildProcess>();
   /** Process groups each host's backend started; killed with the host. */
@@ -132,7 +135,7 @@ export class IsolatedOracle implements Oracle {
         this.kill(child);
         resolve(this.unavailable);
       }, this.startTimeoutMs);
-      const onReady = (m: { ready?: boolean; error?: string; info?: BackendInfo; timesCalls?: boolean }) => {
+      const onReady = (m: { ready?: boolean; error?: string; info?: BackendInfo; timesCalls?: number }) => {
         if (typeof m.ready !== 'boolean') return; // e.g. a backend announcing the program it spawned
         child.off('message', onReady);
         clearTimeout(timer);
@@ -141,7 +144,7 @@ export class IsolatedOracle implements Oracle {
           this.kill(child);
         } else {
           this.ready.add(child);
-          if (m.timesCalls) this.timesCalls.add(child);
+          if (m.timesCalls) this.timesCalls.set(child, Math.max(1, m.timesCalls));
           if (m.info) this.info = m.info;
         }
         resolve(this.unavailable);
@@ -234,15 +237,24 @@ export class IsolatedOracle implements Oracle {
   }
 
   private arm(child: ChildProcess): void {
-    if (this.watchdogs.has(child)) return;
+    const together = this.timesCalls.get(child);
+    const dog = this.watchdogs.get(child);
+    if (dog && together === undefined) return;
     const waiting = this.waiting(child).length;
     if (waiting === 0) return;
     // A backend that runs calls together gives a batch its length times the per-call timeout
-    // before it re-runs the calls one by one on a fresh page: the watchdog outwaits that.
-    const ms = this.timesCalls.has(child) ? this.timeoutMs * (2 * waiting + 2) : this.timeoutMs;
-    this.watchdogs.set(
-      child,
-      setTimeout(() => {
+    // before it re-runs the calls one by one on a fresh page: the watchdog outwaits that, for the
+    // batch in progress only (an answer restarts the watchdog), not for every call waiting. Calls
+    // sent after it was armed may make that batch longer: the wait grows, counted from the same
+    // moment (the host's last progress).
+    const ms = together !== undefined ? this.timeoutMs * (2 * Math.min(waiting, together) + 2) : this.timeoutMs;
+    if (dog && dog.ms >= ms) return;
+    const since = dog?.since ?? Date.now();
+    if (dog) clearTimeout(dog.timer);
+    this.watchdogs.set(child, {
+      ms,
+      since,
+      timer: setTimeout(() => {
         this.watchdogs.delete(child);
         // Forget the hung host at once, so the calls sent again start a fresh one instead of
         // waiting for this one's exit.
@@ -252,12 +264,12 @@ export class IsolatedOracle implements Oracle {
         }
         this.blame(child, `${this.name}: no answer within ${ms} ms (host killed)`);
         this.kill(child);
-      }, ms),
-    );
+      }, since + ms - Date.now()),
+    });
   }
 
   private disarm(child: ChildProcess): void {
-    clearTimeout(this.watchdogs.get(child));
+    clearTimeout(this.watchdogs.get(child)?.timer);
     this.watchdogs.delete(child);
   }
 

@@ -18,6 +18,11 @@ export interface OracleEntry {
   readonly description: string;
   /** Runs in headless chromium: not part of the default run (each needs a browser); ask for it by name. */
   readonly browser?: boolean;
+  /**
+   * Computes on its host's one thread: a run with more cores than oracles gives it several hosts
+   * (runner/implementations.ts defaultHosts). Not for runtimes that spread over threads themselves.
+   */
+  readonly oneThread?: boolean;
 }
 
 const ONNX_OPS = [['onnx', 'Conv'], ['onnx', 'ConvTranspose']] as const;
@@ -38,7 +43,7 @@ function python(framework: string, ops: OracleEntry['ops'], description: string,
 }
 
 export const ORACLES: Readonly<Record<string, OracleEntry>> = {
-  ort: { ops: ONNX_OPS, float64: false, module: './ort/backend.js', options: {}, description: 'onnxruntime-node, CPU execution provider (onnx Conv, ConvTranspose)' },
+  ort: { ops: ONNX_OPS, float64: false, oneThread: true, module: './ort/backend.js', options: {}, description: 'onnxruntime-node, CPU execution provider (onnx Conv, ConvTranspose)' },
   'tfjs-cpu': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'cpu' }, description: 'TensorFlow.js cpu backend (tf ops)' },
   'tfjs-wasm': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, module: './tfjs/backend.js', options: { backend: 'wasm' }, description: 'TensorFlow.js wasm backend (tf ops)' },
   'tfjs-webgl': { ops: TF_OPS, float64: false, avoid: TFJS_AVOID, browser: true, module: './browser/backend.js', options: { kind: 'tfjs-webgl' }, description: 'TensorFlow.js WebGL backend in headless chromium (WebGL2; SwiftShader without a GPU)' },

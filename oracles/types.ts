@@ -57,9 +57,10 @@ export interface OracleBackend {
   readonly concurrent?: boolean;
   /**
    * It keeps each call to the per-call timeout itself and answers a hung call as 'failed' (the
-   * browser batcher re-runs a hung batch call by call): its host's watchdog is only a backstop.
+   * browser batcher re-runs a hung batch call by call), running at most this many calls together:
+   * its host's watchdog is only a backstop.
    */
-  readonly timesCalls?: boolean;
+  readonly timesCalls?: number;
   dispose?(): Promise<void>;
 }
 

@@ -61,6 +61,6 @@ export default async function create(o: AdapterBackendOptions): Promise<OracleBa
     stats: batcher.stats,
     // The batcher orders the calls and keeps a hang or a crash to its own call (batch.ts).
     concurrent: true,
-    timesCalls: true,
+    timesCalls: batcher.together,
   };
 }

@@ -127,6 +127,6 @@ export default async function create(options: BrowserOptions): Promise<OracleBac
     stats: batcher.stats,
     // The batcher orders the calls and keeps a hang or a crash to its own call (batch.ts).
     concurrent: true,
-    timesCalls: true,
+    timesCalls: batcher.together,
   };
 }

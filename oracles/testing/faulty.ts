@@ -12,9 +12,14 @@ function mode(call: OracleCall): number {
   return first ? first.data[0]! : 0;
 }
 
-export default async function create(): Promise<OracleBackend> {
+/**
+ * `together`: declare that calls may overlap and that the backend times them itself, running at
+ * most this many together (as the browser batcher does), to test the host watchdog's backstop.
+ */
+export default async function create(options: { together?: number } = {}): Promise<OracleBackend> {
   return {
     name: 'faulty',
+    ...(options.together !== undefined ? { concurrent: true, timesCalls: options.together } : {}),
     unsupported: () => undefined,
     async run(call) {
       switch (mode(call)) {

@@ -57,6 +57,7 @@ export interface SearchArgs {
   dtype?: string;
   known?: string[];
   inFlight?: string;
+  hosts?: string;
 }
 
 /** --timeout: a positive duration. */
@@ -128,6 +129,7 @@ export function runOptions(a: RunArgs): RunOptions {
     known: loadKnownOption(a.known),
     ...(a.inFlight !== undefined ? { inFlight: positiveInt('--in-flight', a.inFlight) } : {}),
     ...(a.jobs !== undefined ? { jobs: positiveInt('--jobs', a.jobs) } : {}),
+    ...(a.hosts !== undefined ? { hosts: positiveInt('--hosts', a.hosts) } : {}),
     ...(a.timeout !== undefined ? { timeoutMs: callTimeout(a.timeout) } : {}),
   };
 }

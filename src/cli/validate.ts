@@ -95,6 +95,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
         ...(a.dtype !== undefined ? { dtype: dtypeOption(a.dtype) } : {}),
         known: loadKnownOption(a.known),
         ...(a.inFlight !== undefined ? { inFlight: positiveInt('--in-flight', a.inFlight) } : {}),
+        ...(a.hosts !== undefined ? { hosts: positiveInt('--hosts', a.hosts) } : {}),
       },
       {
         onImplementation: (d) => {

@@ -1,7 +1,7 @@
 /**
  * Implementations by name: the reference, or an oracle run out of process.
  */
-import { IsolatedOracle } from '../../oracles/isolated.js';
+import { HostPool } from '../../oracles/pool.js';
 import { ORACLES, oracleEntry } from '../../oracles/registry.js';
 import { oracleImpl, referenceImpl, type Implementation, type OpRef } from '../../properties/implementation.js';
 import type { Framework } from '../conventions/index.js';
@@ -25,11 +25,20 @@ export function withInstallHint(err: string): string {
   return `${err}. onnxruntime-node is an optional peer dependency of convcheck: ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1.30 (the variable skips its CUDA download)`;
 }
 
-export async function openImplementation(name: string, timeoutMs = 30_000): Promise<Opened> {
+/**
+ * Hosts for an oracle when a run has `spare` cores for each oracle running at once (`--hosts`
+ * overrides): several only for a runtime that computes on one thread (registry `oneThread`).
+ */
+export function defaultHosts(name: string, spare: number): number {
+  return oracleEntry(name)?.oneThread ? Math.max(1, Math.min(4, Math.floor(spare))) : 1;
+}
+
+/** The reference in process, or an oracle in `hosts` processes (pool.ts). */
+export async function openImplementation(name: string, timeoutMs = 30_000, hosts = 1): Promise<Opened> {
   if (name === 'reference') return { impl: referenceImpl(ALL_OPS), close: async () => {} };
   const entry = oracleEntry(name); // test-only backends with CONVCHECK_TEST_ORACLES=1
   if (!entry) throw new Error(`unknown oracle ${JSON.stringify(name)} (known: reference, ${Object.keys(ORACLES).join(', ')})`);
-  const oracle = new IsolatedOracle(name, { timeoutMs });
+  const oracle = new HostPool(name, hosts, { timeoutMs });
   const err = await oracle.start();
   if (err !== undefined) {
     await oracle.close();

@@ -13,7 +13,7 @@ import type { CaseJson } from '../case/case.js';
 import { useReferenceWorkers } from '../../properties/bound-pool.js';
 import { summarize, type CellPrecision, type PrecisionMode, type RatioLog } from './precision.js';
 import type { SizeOptions } from '../generators/sizes.js';
-import { openImplementation, type Opened } from './implementations.js';
+import { defaultHosts, openImplementation, type Opened } from './implementations.js';
 import type { Regression } from './regressions.js';
 import { regionKey, searchRound } from './search.js';
 import { cellSeed, shardCells, type PlannedCell, type Shard } from './seeds.js';
@@ -47,8 +47,12 @@ export interface RunOptions {
   readonly sizes?: SizeOptions;
   /** Checks in flight per cell (default search.ts IN_FLIGHT); 1 checks one case at a time. */
   readonly inFlight?: number;
+  /** Input numbers in flight per cell at most (default search.ts ELEMENTS_IN_FLIGHT). */
+  readonly elementsInFlight?: number;
   /** Oracles run side by side (default: one per core). */
   readonly jobs?: number;
+  /** Host processes per oracle (default: implementations.ts defaultHosts). */
+  readonly hosts?: number;
   /** Threads computing reference values and bounds beside the main one (default: cores − 1). */
   readonly referenceWorkers?: number;
   /**
@@ -112,7 +116,7 @@ export async function runSuite(o: RunOptions, hooks: RunHooks = {}): Promise<Cel
   let done = 0;
   const runOracle = async (oracle: string) => {
     const kept = o.keepOpen?.get(oracle);
-    const opened = kept ?? (await openImplementation(oracle, o.timeoutMs));
+    const opened = kept ?? (await openImplementation(oracle, o.timeoutMs, o.hosts ?? defaultHosts(oracle, defaultJobs() / jobs)));
     if (o.keepOpen && !kept) o.keepOpen.set(oracle, opened);
     hooks.onOracle?.(oracle, opened.unavailable);
     try {

@@ -22,8 +22,28 @@ import { sizeFlags } from '../generators/sizes.js';
 import { streamShardFlag } from './seeds.js';
 import { valueStream, type ValueStream } from './stream.js';
 
-/** Checks in flight per cell by default: enough to keep an oracle process busy, few to waste. */
-export const IN_FLIGHT = 16;
+/**
+ * Checks in flight per cell by default. Measured (bench:run, tfjs-wasm differential): 16 left the
+ * oracle host idle about a third of the time, waiting for the next burst; 64 cut the cell's wall
+ * time by a fifth; more gained little. Past a failure at most this many checks are wasted.
+ */
+export const IN_FLIGHT = 64;
+
+/**
+ * Input numbers in flight per cell, at most (one case is always allowed): large cases (--sizes
+ * large) keep fewer in flight, so the window costs tens of MiB, not gigabytes.
+ */
+export const ELEMENTS_IN_FLIGHT = 1 << 22;
+
+/** The numbers a drawn input holds (its tensors' data), without copying them. */
+export function inputElements(v: unknown, depth = 0): number {
+  if (v === null || typeof v !== 'object' || depth > 8) return 0;
+  if (ArrayBuffer.isView(v)) return (v as unknown as { length?: number }).length ?? 0;
+  if (Array.isArray(v)) return v.length > 0 && typeof v[0] === 'number' ? v.length : v.reduce((n: number, x) => n + inputElements(x, depth + 1), 0);
+  let n = 0;
+  for (const x of Object.values(v)) n += inputElements(x, depth + 1);
+  return n;
+}
 
 export interface Search {
   readonly o: RunOptions;
@@ -114,7 +134,9 @@ async function scan(s: Search, jo: JudgeOptions): Promise<Found | undefined> {
   // A replayed path is one input: the value fast-check's path leads to.
   const stream = o.path !== undefined ? pathStream(s.arb, s.seed, o.path) : valueStream(s.arb, s.seed, s.runs);
   const depth = o.path !== undefined ? 1 : Math.max(1, o.inFlight ?? IN_FLIGHT);
-  const inflight: Array<{ input: unknown; judged: Promise<Judged> }> = [];
+  const inflight: Array<{ input: unknown; judged: Promise<Judged>; elements: number }> = [];
+  let elements = 0;
+  const maxElements = o.elementsInFlight ?? ELEMENTS_IN_FLIGHT;
   let index = 0;
   let launched = 0;
   try {
@@ -126,14 +148,17 @@ async function scan(s: Search, jo: JudgeOptions): Promise<Found | undefined> {
       // Checks in flight at the deadline are still waited for and counted, so none is started that
       // would end past it at the rate cases have been ending (a slow oracle keeps fewer in flight).
       const perCase = index > 0 ? (Date.now() - began) / index : 0;
-      while (refill && inflight.length < depth && launched < s.runs && (launched === 0 || Date.now() + (inflight.length + 1) * perCase < deadline)) {
+      while (refill && inflight.length < depth && (inflight.length === 0 || elements < maxElements) && launched < s.runs && (launched === 0 || Date.now() + (inflight.length + 1) * perCase < deadline)) {
         const next = await stream.next();
         if (!next) break;
         launched++;
-        inflight.push({ input: next.value, judged: judge(jo, impl, prop, next.value) });
+        const n = inputElements(next.value);
+        elements += n;
+        inflight.push({ input: next.value, judged: judge(jo, impl, prop, next.value), elements: n });
       }
       const head = inflight.shift();
       if (!head) return undefined;
+      elements -= head.elements;
       const j = await head.judged;
       const at = index++;
       const v = j.verdict;

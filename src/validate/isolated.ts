@@ -5,7 +5,7 @@
  * host is restarted after a failure.
  */
 import { resolve } from 'node:path';
-import { IsolatedOracle } from '../../oracles/isolated.js';
+import { HostPool } from '../../oracles/pool.js';
 import type { OracleCall } from '../../oracles/types.js';
 import { withinCapabilities } from '../../properties/capabilities.js';
 import type { Implementation } from '../../properties/implementation.js';
@@ -29,13 +29,13 @@ export function describeSource(s: ImplSource): string {
 }
 
 /** Starts the implementation; throws AdapterError when it cannot start (with the reason). */
-export async function openIsolated(source: ImplSource, timeoutMs = 30_000): Promise<OpenedImpl> {
+export async function openIsolated(source: ImplSource, timeoutMs = 30_000, hosts = 1): Promise<OpenedImpl> {
   const options = source.options ?? {};
   const backend =
     'module' in source
       ? { module: source.browser ? './browser/adapter.js' : './adapter/backend.js', options: { path: resolve(source.module), options } }
       : { module: './process/backend.js', options: { shell: source.command, options } };
-  const oracle = new IsolatedOracle('module' in source ? 'adapter' : 'program', { timeoutMs, backend });
+  const oracle = new HostPool('module' in source ? 'adapter' : 'program', hosts, { timeoutMs, backend });
   const err = await oracle.start();
   const info = oracle.info;
   if (err !== undefined || !info) {

@@ -42,6 +42,11 @@ export interface ValidateOptions {
   readonly maxFailuresPerCell?: number;
   /** Checks in flight (default search.ts IN_FLIGHT); the implementation still gets its calls one at a time, in order. */
   readonly inFlight?: number;
+  /**
+   * Processes running an out-of-process implementation (default 1: it may keep state between
+   * calls, such as a GPU context or a cache, whose effect should not depend on timing).
+   */
+  readonly hosts?: number;
 }
 
 export interface Validation {
@@ -82,7 +87,7 @@ export function cellProblem(c: CellResult): string | undefined {
  */
 export async function validate(target: Adapter | Implementation | ImplSource | string, o: ValidateOptions = {}, hooks: ValidateHooks = {}): Promise<Validation> {
   const source = typeof target === 'string' ? { module: target } : isSource(target) ? target : undefined;
-  const opened = source ? await openIsolated(source, o.timeoutMs) : undefined;
+  const opened = source ? await openIsolated(source, o.timeoutMs, o.hosts) : undefined;
   const impl = opened ? opened.impl : 'framework' in (target as object) ? withinCapabilities(adapterImplementation(target as Adapter)) : (target as Implementation);
   const seed = o.seed ?? 20261127;
   try {

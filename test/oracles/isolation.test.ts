@@ -90,3 +90,18 @@ describe('several calls outstanding (sent together, answered in order)', () => {
     });
   }
 });
+
+describe('a backend that times its calls itself (as the browser batcher does)', () => {
+  it('its watchdog outwaits the calls it runs together, not every call waiting', async () => {
+    process.env['CONVCHECK_TEST_ORACLES'] = '1';
+    const oracle = new IsolatedOracle('faulty', { timeoutMs: 200, backend: { module: './testing/faulty.js', options: { together: 2 } } });
+    try {
+      // Ten calls hang at once: the backstop is 200 ms × (2 × 2 + 2), not 200 ms × (2 × 10 + 2).
+      const first = await Promise.race(Array.from({ length: 10 }, () => oracle.run(call(2))));
+      expect(first).toEqual({ kind: 'failed', error: 'faulty: no answer within 1200 ms (host killed)' });
+    } finally {
+      await oracle.close();
+      delete process.env['CONVCHECK_TEST_ORACLES'];
+    }
+  }, 30_000);
+});

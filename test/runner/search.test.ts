@@ -5,8 +5,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Opened } from '../../src/runner/implementations.js';
+import { referenceImpl, type Implementation } from '../../properties/implementation.js';
+import { ALL_OPS, type Opened } from '../../src/runner/implementations.js';
 import { closeOracles, runSuite, type CellResult, type RunOptions } from '../../src/runner/run.js';
+import { inputElements } from '../../src/runner/search.js';
 import { cellSeed, shardCells } from '../../src/runner/seeds.js';
 import { valueStream } from '../../src/runner/stream.js';
 
@@ -72,6 +74,8 @@ describe('several checks in flight = one at a time', () => {
     const one = summary(await runSuite({ ...base, inFlight: 1, jobs: 1 }));
     const many = summary(await runSuite({ ...base, inFlight: 8, jobs: 2 }));
     expect(many).toEqual(one);
+    expect(summary(await runSuite({ ...base, jobs: 2 }))).toEqual(one); // the default window
+    expect(summary(await runSuite({ ...base, jobs: 1, hosts: 2 }))).toEqual(one); // two hosts per oracle
     // The off-by-one oracle fails differential, found and shrunk, and replayable from its path.
     const wrong = one.find((c) => c.cell === 'wrong/differential')!;
     expect(wrong.failures.length).toBeGreaterThan(0);
@@ -100,5 +104,56 @@ describe('oracles kept open across runs (a campaign)', () => {
     } finally {
       delete process.env['CONVCHECK_TEST_ORACLES'];
     }
+  }, 60_000);
+});
+
+describe('the window of checks in flight', () => {
+  it('counts the numbers an input holds, typed arrays included', () => {
+    const input = { framework: 'onnx', op: 'Conv', attrs: { strides: [2, 2] }, inputs: { X: { shape: [1, 1, 2], data: [1, 2] }, W: { shape: [1, 1, 3], data: new Float32Array(3) } } };
+    // 2 strides + 3 + 2 + 3 + 3 (attribute lists count too: the estimate errs on the large side)
+    expect(inputElements(input)).toBe(13);
+    expect(inputElements([undefined, null, 'x', [[1, 2], [3]], { y: [4, 5, 6] }])).toBe(6);
+  });
+
+  /** The reference, counting the input numbers of the calls waiting at once. */
+  function counting(): { impl: Implementation; most: () => number; largest: () => number; together: () => number } {
+    const ref = referenceImpl(ALL_OPS);
+    let waiting = 0;
+    let calls = 0;
+    let most = 0;
+    let largest = 0;
+    let together = 0;
+    const impl: Implementation = {
+      ...ref,
+      run: async (call) => {
+        const n = Object.values(call.inputs).reduce((s, t) => s + t.data.length, 0);
+        waiting += n;
+        calls++;
+        most = Math.max(most, waiting);
+        largest = Math.max(largest, n);
+        together = Math.max(together, calls);
+        await new Promise((r) => setTimeout(r, 2));
+        waiting -= n;
+        calls--;
+        return ref.run(call);
+      },
+    };
+    return { impl, most: () => most, largest: () => largest, together: () => together };
+  }
+  const run = async (elementsInFlight?: number) => {
+    const c = counting();
+    const keepOpen = new Map<string, Opened>([['reference', { impl: c.impl, close: async () => {} }]]);
+    const cells = await runSuite({ oracles: ['reference'], properties: ['differential'], runs: 300, seed: 4, timeBudgetMs: 600_000, shard: { index: 1, count: 1 }, regressionsDir: null, keepOpen, ...(elementsInFlight !== undefined ? { elementsInFlight } : {}) });
+    expect(cells[0]!.cases).toBe(300);
+    return c;
+  };
+  it('holds at most elementsInFlight input numbers at once, beyond the one case always allowed', async () => {
+    const free = await run();
+    // Unbounded by numbers, the default window holds far more than the cap below.
+    expect(free.together()).toBeGreaterThan(16);
+    expect(free.most()).toBeGreaterThan(2000);
+    const capped = await run(2000);
+    expect(capped.together()).toBeGreaterThan(1);
+    expect(capped.most()).toBeLessThanOrEqual(2000 + capped.largest());
   }, 60_000);
 });

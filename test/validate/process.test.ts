@@ -29,8 +29,8 @@ describe('validate --cmd', () => {
     expect(r.out).toMatch(/example-python-onnx-conv\s+differential\s+40\s+40\s+0/);
   }, 240_000);
 
-  it('the Python example with SAME_UPPER and SAME_LOWER swapped fails with a small shrunk case that shows the swap', () => {
-    const r = validateCmd(PY, ['--impl-option', 'bug=swap-same', '--properties', 'differential', '--time-budget', '30s']);
+  it('the Python example with SAME_UPPER and SAME_LOWER swapped fails with a small shrunk case that shows the swap (two programs at once)', () => {
+    const r = validateCmd(PY, ['--impl-option', 'bug=swap-same', '--properties', 'differential', '--time-budget', '30s', '--hosts', '2']);
     expect(r.status, r.out).toBe(1);
     expect(r.out).toMatch(/FAIL differential: output\[\d+\] = /);
     expect(r.out).toMatch(/replay: convcheck validate --cmd 'python3 examples\/onnx_conv.py' --impl-option bug=swap-same /);
