@@ -103,7 +103,9 @@ describe('validate() in process counts exceptions as failures', () => {
     expect(v.ok).toBe(false);
     expect(v.cells[0]!.failed).toBe(0); // its one call was answered...
     expect(v.problems).toEqual([expect.stringMatching(/^adapter: host exited \(code 3\) \(after its last answer\)$/)]); // ...then the host died
-    const more = await validate({ module: ADAPTER, options: { mode: 'late-exit' } }, { seed: 3, runs: 20, timeBudgetMs: 5000, timeoutMs: 2000, properties: ['differential'] });
+    // A few in flight, so that calls are still to be sent when the host dies (a window holding
+    // all 20 has them answered first: the host exits after the answers it had queued).
+    const more = await validate({ module: ADAPTER, options: { mode: 'late-exit' } }, { seed: 3, runs: 20, timeBudgetMs: 5000, timeoutMs: 2000, properties: ['differential'], inFlight: 4 });
     expect(more.ok).toBe(false);
     expect(more.cells[0]!.failure!.message).toMatch(/hostile-late-exit failed: adapter: host exited \(code 3\)/);
   });
