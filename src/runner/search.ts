@@ -29,6 +29,9 @@ import { valueStream, type ValueStream } from './stream.js';
  */
 export const IN_FLIGHT = 64;
 
+/** Checks started before any has ended; the window then grows by two per case ended. */
+const FIRST_BURST = 4;
+
 /**
  * Input numbers in flight per cell, at most (one case is always allowed): large cases (--sizes
  * large) keep fewer in flight, so the window costs tens of MiB, not gigabytes.
@@ -147,8 +150,12 @@ async function scan(s: Search, jo: JudgeOptions): Promise<Found | undefined> {
       const refill = inflight.length <= depth / 2;
       // Checks in flight at the deadline are still waited for and counted, so none is started that
       // would end past it at the rate cases have been ending (a slow oracle keeps fewer in flight).
+      // The window opens as cases end: at most a few more in flight than have ended. The rate
+      // below is only an estimate (a JAX cell's first shapes may be cached, its later ones compile
+      // for half a second), and a cell whose share is one second must not start 64 slow cases.
       const perCase = index > 0 ? (Date.now() - began) / index : 0;
-      while (refill && inflight.length < depth && (inflight.length === 0 || elements < maxElements) && launched < s.runs && (launched === 0 || Date.now() + (inflight.length + 1) * perCase < deadline)) {
+      const window = Math.min(depth, FIRST_BURST + 2 * index);
+      while (refill && inflight.length < window && (inflight.length === 0 || elements < maxElements) && launched < s.runs && (launched === 0 || Date.now() + (inflight.length + 1) * perCase < deadline)) {
         const next = await stream.next();
         if (!next) break;
         launched++;
