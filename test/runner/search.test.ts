@@ -156,4 +156,24 @@ describe('the window of checks in flight', () => {
     expect(capped.together()).toBeGreaterThan(1);
     expect(capped.most()).toBeLessThanOrEqual(2000 + capped.largest());
   }, 60_000);
+
+  it('a cell of a slow oracle keeps to its time share: the window opens only as cases end', async () => {
+    // One call at a time, 100 ms each, as a host runs them; a 1 s share.
+    const ref = referenceImpl(ALL_OPS);
+    let queue: Promise<unknown> = Promise.resolve();
+    const slow: Implementation = {
+      ...ref,
+      run: (call) => {
+        const answer = queue.then(() => new Promise((r) => setTimeout(r, 100))).then(() => ref.run(call));
+        queue = answer;
+        return answer;
+      },
+    };
+    const keepOpen = new Map<string, Opened>([['reference', { impl: slow, close: async () => {} }]]);
+    const cells = await runSuite({ oracles: ['reference'], properties: ['differential'], runs: 200, seed: 4, timeBudgetMs: 1000, jobs: 1, shard: { index: 1, count: 1 }, regressionsDir: null, keepOpen });
+    // Every case started is waited for and counted. About 10 fit in the share (fewer on a loaded
+    // machine, never more: timers do not fire early); 64 started at once took 6.4 s.
+    expect(cells[0]!.cases).toBeGreaterThan(1);
+    expect(cells[0]!.cases).toBeLessThanOrEqual(20);
+  }, 30_000);
 });
