@@ -26,7 +26,7 @@ import { IN_FLIGHT } from '../src/runner/search.js';
 import { cellSeed } from '../src/runner/seeds.js';
 import { valueStream } from '../src/runner/stream.js';
 import { packageRoot } from '../src/root.js';
-import { median, timeIt } from './stats.js';
+import { median } from './stats.js';
 
 const SEED = 7;
 const base: Omit<RunOptions, 'oracles' | 'properties' | 'runs'> = { seed: SEED, timeBudgetMs: 3_600_000, shard: { index: 1, count: 1 }, regressionsDir: null };
@@ -51,51 +51,63 @@ async function cellInputs(oracle: string, n: number): Promise<CaseJson[]> {
   return out;
 }
 
-async function oracleFigure(oracle: string, create: () => Promise<OracleBackend>, n: number): Promise<void> {
+/**
+ * One round: the raw loop (a fresh backend, as each run gets a fresh host with cold session
+ * caches; its loading is not timed), then each run configuration. Rounds repeat, so a drift in
+ * the machine's speed (a shared VM) touches every configuration alike; the medians are compared.
+ */
+async function oracleFigure(oracle: string, create: () => Promise<OracleBackend>, n: number, rounds: number): Promise<void> {
   const calls = (await cellInputs(oracle, n)).map((c) => parseCase(c, 'bench'));
-  // A fresh backend each time, as each run gets a fresh host (cold session caches alike);
-  // its loading is not timed.
-  const backends = [await create(), await create(), await create()];
-  const cpu0 = cpuSeconds();
-  const raw = median(
-    await timeIt(3, async () => {
-      const backend = backends.shift()!;
-      for (const c of calls) {
-        try {
-          if (backend.unsupported(c) === undefined) await backend.run(c);
-        } catch {
-          // rejected calls cost what they cost
-        }
+  const rawLoop = async () => {
+    const backend = await create();
+    const c0 = cpuSeconds();
+    const t0 = performance.now();
+    for (const c of calls) {
+      try {
+        if (backend.unsupported(c) === undefined) await backend.run(c);
+      } catch {
+        // rejected calls cost what they cost
       }
-      await backend.dispose?.();
-    }),
-  );
-  const harness = async (inFlight: number, runs: number, hosts: number) => {
-    let cases = 0;
-    const t = median(
-      await timeIt(3, async () => {
-        cases = (await runSuite({ ...base, oracles: [oracle], properties: ['differential'], runs, inFlight, hosts }))[0]!.cases;
-      }),
-    );
-    return { t, cases };
+    }
+    const t = performance.now() - t0;
+    const cpu = cpuSeconds() - c0;
+    await backend.dispose?.();
+    return { t, cpu, cases: n };
   };
-  const rawCores = (cpuSeconds() - cpu0) / (3 * (raw / 1000));
-  const startup = await harness(1, 1, 1);
-  const rawRate = n / (raw / 1000);
-  console.log(`${oracle}: differential, the cell's first ${n} inputs`);
-  console.log(`  raw in-process loop             ${Math.round(rawRate)} cases/s, keeping ${rawCores.toFixed(2)} cores busy (its threads and GC)`);
-  console.log(`  host start-up + 1 case          ${startup.t.toFixed(0)} ms (left out below)`);
+  const harness = async (inFlight: number, runs: number, hosts: number) => {
+    const c0 = cpuSeconds();
+    const t0 = performance.now();
+    const cases = (await runSuite({ ...base, oracles: [oracle], properties: ['differential'], runs, inFlight, hosts }))[0]!.cases;
+    // Hosts have exited by now, so their CPU is in this process's children's time.
+    return { t: performance.now() - t0, cpu: cpuSeconds() - c0, cases };
+  };
   // One at a time, the old default window (16), the default (IN_FLIGHT); then the default hosts
   // for a run of this oracle alone, when that is more than one.
   const hosts = defaultHosts(oracle, defaultJobs());
   const configs: Array<[number, number]> = [[1, 1], [16, 1], [IN_FLIGHT, 1], ...(hosts > 1 ? [[IN_FLIGHT, hosts] as [number, number]] : [])];
-  for (const [inFlight, h] of configs) {
-    const c0 = cpuSeconds();
-    const r = await harness(inFlight, n, h);
-    const cpuPerCase = ((cpuSeconds() - c0) / 3 / r.cases) * 1e6;
-    const rate = (r.cases - 1) / ((r.t - startup.t) / 1000);
+  const raws: Array<{ t: number; cpu: number }> = [];
+  const startups: number[] = [];
+  const runs = configs.map(() => [] as Array<{ t: number; cpu: number; cases: number }>);
+  for (let r = 0; r < rounds; r++) {
+    raws.push(await rawLoop());
+    startups.push((await harness(1, 1, 1)).t);
+    for (const [k, [inFlight, h]] of configs.entries()) runs[k]!.push(await harness(inFlight, n, h));
+  }
+  const raw = median(raws.map((x) => x.t));
+  const rawRate = n / (raw / 1000);
+  const rawCpuPerCase = (median(raws.map((x) => x.cpu)) / n) * 1e6;
+  const startup = median(startups);
+  console.log(`${oracle}: differential, the cell's first ${n} inputs; medians of ${rounds} interleaved rounds`);
+  console.log(`  raw in-process loop                      ${Math.round(rawRate)} cases/s, keeping ${(rawCpuPerCase * rawRate / 1e6).toFixed(2)} cores busy (its threads and GC)`);
+  console.log(`  host start-up + 1 case                   ${startup.toFixed(0)} ms (left out below)`);
+  for (const [k, [inFlight, h]] of configs.entries()) {
+    const rs = runs[k]!;
+    const cases = rs[0]!.cases;
+    const rate = (cases - 1) / ((median(rs.map((x) => x.t)) - startup) / 1000);
+    const cpuPerCase = (median(rs.map((x) => x.cpu)) / cases) * 1e6;
+    const spread = rs.map((x) => ((cases - 1) / ((x.t - startup) / 1000) / rawRate).toFixed(2)).join(', ');
     const label = `${inFlight} in flight, ${h} host${h > 1 ? 's' : ''}`.padEnd(24);
-    console.log(`  convcheck run, ${label} ${Math.round(rate)} cases/s = ${(rate / rawRate).toFixed(2)}x raw; ${Math.round(cpuPerCase)} µs CPU per case (harness + hosts, start-up included) vs raw ${Math.round((rawCores * 1e6) / rawRate)}`);
+    console.log(`  convcheck run, ${label} ${Math.round(rate)} cases/s = ${(rate / rawRate).toFixed(2)}x raw (rounds: ${spread}); ${Math.round(cpuPerCase)} µs CPU per case (harness + hosts, start-up included) vs raw ${Math.round(rawCpuPerCase)}`);
   }
 }
 
@@ -146,8 +158,9 @@ async function shards(): Promise<void> {
 
 async function main(): Promise<void> {
   const n = Number(process.env['BENCH_CASES'] ?? 2000);
-  await oracleFigure('ort', () => createOrt({}), n);
-  await oracleFigure('tfjs-wasm', () => createTfjs({ backend: 'wasm' }), n);
+  const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
+  await oracleFigure('ort', () => createOrt({}), n, rounds);
+  await oracleFigure('tfjs-wasm', () => createTfjs({ backend: 'wasm' }), n, rounds);
   await twoOracles();
   await shards();
 }
