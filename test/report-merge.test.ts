@@ -195,3 +195,35 @@ describe('mergeCells keeps every failure', () => {
     expect(merged.cases).toBe(30);
   });
 });
+
+describe('precision summaries in a merge', () => {
+  it('a cell from one shard keeps its own; with --precision auto the merge says what was met, as the run does', () => {
+    const cli = (args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { cwd: work, encoding: 'utf8' });
+    const per: RunReport[] = [];
+    for (const i of [1, 2]) {
+      const r = cli(['run', '--oracles', 'reference', '--properties', 'differential,adjointness', '--runs', '10', '--time-budget', '600s', '--seed', '5', '--precision', 'auto', '--shard', `${i}/2`, '--no-regressions', '--report', 'json', '--out', `auto-${i}.json`]);
+      expect(r.status, r.stderr).toBe(0);
+      per.push(JSON.parse(readFileSync(join(work, `auto-${i}.json`), 'utf8')) as RunReport);
+    }
+    const m = cli(['merge', 'auto-1.json', 'auto-2.json', '--report', 'json', '--out', 'auto-merged.json']);
+    expect(m.status, m.stderr).toBe(0);
+    const merged = JSON.parse(readFileSync(join(work, 'auto-merged.json'), 'utf8')) as RunReport;
+    for (const c of merged.cells) {
+      const own = per.flatMap((p) => p.cells).find((x) => x.property === c.property)!;
+      expect(own.precision?.mode).toBe('auto');
+      expect(c.precision).toEqual(own.precision);
+    }
+    expect(m.stdout).toMatch(/error \/ bound per cell/);
+    expect(m.stdout).toMatch(/\nprecision: meets fp32/);
+  }, 120_000);
+
+  it('a cell several streams ran: counts added, the largest error kept, no median, the tightest profile met found again', async () => {
+    const { mergePrecision } = await import('../src/report/merge.js');
+    const stats = (profile: string, judged: number, failed: number, median: number | null, max: number | null) => ({ profile, judged, failed, exact: 1, median, max });
+    const a = { mode: 'auto' as const, profiles: [stats('fp32', 10, 0, 0.1, 0.5), stats('fp16', 10, 0, 0.01, 0.02)], meets: 'fp32' as const };
+    const b = { mode: 'auto' as const, profiles: [stats('fp32', 8, 2, 0.3, 3), stats('fp16', 8, 0, 0.02, 0.04)], meets: 'fp16' as const };
+    expect(mergePrecision([a, undefined])).toBe(a);
+    expect(mergePrecision([a, b])).toEqual({ mode: 'auto', profiles: [stats('fp32', 18, 2, null, 3), stats('fp16', 18, 0, null, 0.04)].map((s) => ({ ...s, exact: 2 })), meets: 'fp16' });
+    expect(mergePrecision([undefined, undefined])).toBeUndefined();
+  });
+});

@@ -6,6 +6,7 @@
 import { mergeReports, MergeError, readReport } from '../report/merge.js';
 import type { CellResult } from '../runner/run.js';
 import { summaryTable } from '../runner/table.js';
+import { overallPrecision, precisionReport } from '../runner/precision.js';
 import { writeReports } from '../report/index.js';
 import type { CellReport } from '../runner/report.js';
 import { invocation } from './package.js';
@@ -45,6 +46,10 @@ export function mergeCommand(paths: readonly string[], a: MergeArgs, out: (s: st
     `\nmerged ${paths.length} report(s), shards ${report.shards?.join(', ')}: ${report.totals.cases} cases, ${failures} failing case(s) in ${report.totals.failed} cell(s) with new failures, ` +
       `${report.totals.known} in known findings; seed ${report.seed}${missing.length ? `; MISSING shard(s) ${missing.join(', ')} of ${count}` : ''}`,
   );
+  const cells = report.cells.map(asResult);
+  if (cells.some((c) => c.precision)) out('\n' + precisionReport(cells));
   if (formats && a.out) for (const path of writeReports(formats, report, a.out)) err(`report: ${path}`);
+  // As run exits: with --precision auto, 1 when no profile was met.
+  if (cells.some((c) => c.precision?.mode === 'auto')) return (overallPrecision(cells) ?? 'none') === 'none' ? 1 : 0;
   return report.totals.failed > 0 ? 1 : 0;
 }

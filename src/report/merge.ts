@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import type { CellReport, RunReport } from '../runner/report.js';
 import { totalsOf } from '../runner/report.js';
 import type { Regression } from '../runner/regressions.js';
+import type { ProfileName } from '../../properties/precision/profiles.js';
+import type { CellPrecision, ProfileStats } from '../runner/precision.js';
 
 export class MergeError extends Error {}
 
@@ -41,6 +43,33 @@ function parseShard(s: string, path: string): { index: number; count: number } {
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
+/**
+ * The precision summary of one cell from several runs of it (a cell in one shard keeps its own).
+ * Counts add up and the largest error / bound is the largest; a median is not made of medians, so
+ * a cell that several streams ran has none (null), and with auto the tightest profile met is
+ * found again from the summed failures.
+ */
+export function mergePrecision(parts: ReadonlyArray<CellPrecision | undefined>): CellPrecision | undefined {
+  const ps = parts.filter((p): p is CellPrecision => p !== undefined);
+  if (ps.length <= 1) return ps[0];
+  const mode = ps[0]!.mode;
+  const profiles = ps[0]!.profiles.map((first, i): ProfileStats => {
+    const all = ps.map((p) => p.profiles[i] ?? { ...first, judged: 0, failed: 0, exact: 0, median: null, max: null });
+    const maxes = all.map((s) => s.max).filter((m): m is number => m !== null);
+    return {
+      profile: first.profile,
+      judged: all.reduce((n, s) => n + s.judged, 0),
+      failed: all.reduce((n, s) => n + s.failed, 0),
+      exact: all.reduce((n, s) => n + s.exact, 0),
+      median: null,
+      max: maxes.length ? Math.max(...maxes) : null,
+    };
+  });
+  if (mode !== 'auto') return { mode, profiles };
+  const met = profiles.find((s) => s.failed === 0);
+  return { mode, profiles, meets: met ? (met.profile as ProfileName) : 'none' };
+}
+
 /** One cell from the same cell of several runs (shards, or a campaign's rounds): counts added up. */
 export function mergeCells(group: ReadonlyArray<{ cell: CellReport; shard: string }>): CellReport {
   const first = group[0]!.cell;
@@ -51,6 +80,7 @@ export function mergeCells(group: ReadonlyArray<{ cell: CellReport; shard: strin
   // have only `failure` and `moreFailures`.
   const failures: Regression[] = group.flatMap((g) => g.cell.failures ?? [...(g.cell.failure ? [g.cell.failure] : []), ...(g.cell.moreFailures ?? [])]);
   const sum = (k: 'cases' | 'passed' | 'failed' | 'known' | 'unsupported' | 'ms') => group.reduce((s, g) => s + g.cell[k], 0);
+  const precision = mergePrecision(group.map((g) => g.cell.precision));
   return {
     oracle: first.oracle,
     property: first.property,
@@ -68,6 +98,7 @@ export function mergeCells(group: ReadonlyArray<{ cell: CellReport; shard: strin
     ...(notes.length ? { note: notes.join('; ') } : {}),
     ...(failures.length ? { failure: failures[0]! } : {}),
     ...(failures.length > 1 ? { moreFailures: failures.slice(1), failures } : {}),
+    ...(precision ? { precision } : {}),
   };
 }
 

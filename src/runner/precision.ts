@@ -119,7 +119,8 @@ export function precisionReport(cells: ReadonlyArray<{ oracle: string; property:
   for (const c of cells) {
     const p = c.precision;
     // Cells with no numeric comparison with an error (shape law, validity, integer-only) say nothing here.
-    if (!p || (p.profiles.every((s) => s.median === null) && p.meets !== 'none')) continue;
+    // (A cell merged from several streams has no median; its largest error still shows.)
+    if (!p || (p.profiles.every((s) => s.median === null && !(s.max! > 0)) && p.meets !== 'none')) continue;
     const stats = p.profiles.map((s) => `${s.profile} ${fmt(s.median)} / ${fmt(s.max)}`).join(', ');
     lines.push(`  ${c.oracle} · ${c.property}: ${stats}${p.meets ? `; meets ${p.meets}` : ''}`);
   }
