@@ -1,9 +1,11 @@
 /**
  * `convcheck run --campaign` (or with --until-new / --state): rounds of the suite until the time
- * budget is spent, deduplicated findings, a progress line per round on stderr, a resumable state
+ * budget is spent, deduplicated findings, a progress line per round on stderr (and on a terminal a
+ * progress bar of the round's cells), a resumable state
  * file. Ctrl-C prints the table and findings so far (the state file holds every finished round)
  * and exits 130.
  */
+import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { runCampaign, CampaignStateError, type CampaignState } from '../runner/campaign.js';
 import type { Opened } from '../runner/implementations.js';
@@ -70,9 +72,16 @@ export async function campaignCommand(a: CampaignArgs): Promise<number> {
   process.once('SIGINT', onSigint);
   // Oracle hosts live for the whole campaign, not one round: each costs 0.4–1.5 s to start.
   const kept = new Map<string, Opened>();
+  // A round lasts a minute by default: on a terminal, its cells show as they end.
+  const bar = err.isTTY ? new cliProgress.SingleBar({ format: ' this round {bar} {value}/{total} cells | {cell}', stream: err, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
   try {
     const state = await runCampaign(o, (ro, hooks) => runSuite({ ...ro, keepOpen: kept }, hooks), {
+      run: {
+        onStart: (n) => bar?.start(n, 0, { cell: 'starting' }),
+        onCell: (c, done) => bar?.update(done, { cell: `${c.oracle} · ${c.property}: ${c.cases} cases, ${c.failed} failed` }),
+      },
       onRound: (s, fresh) => {
+        bar?.stop();
         latest = JSON.parse(JSON.stringify(s)) as CampaignState;
         const cases = s.cells.reduce((n, c) => n + c.cases, 0);
         err.write(
@@ -87,6 +96,7 @@ export async function campaignCommand(a: CampaignArgs): Promise<number> {
     if (e instanceof CampaignStateError) throw new UsageError(e.message);
     throw e;
   } finally {
+    bar?.stop();
     process.removeListener('SIGINT', onSigint);
     await closeOracles(kept);
   }
