@@ -13,7 +13,7 @@ import type { CaseJson } from '../src/case/case.js';
 import { packageRoot } from '../src/root.js';
 import { machine as thisMachine, type Machine } from '../src/machine.js';
 import { compile, type Env } from './known/expr.js';
-import { AXES, quantities, SCALARS } from './known/quantities.js';
+import { AXES, quantities, SCALARS, type Quantities } from './known/quantities.js';
 
 export interface MachineCondition {
   readonly onednn?: boolean;
@@ -56,6 +56,14 @@ export class KnownFileError extends Error {}
 const SCALAR_NAMES = new Set<string>(SCALARS);
 const AXIS_NAMES = new Set<string>([...SCALARS, ...AXES]);
 
+/** Each axis's names with the case's scalars, made once per case's quantities. */
+const envsOf = new WeakMap<Quantities, Env[]>();
+function axisEnvs(q: Quantities): Env[] {
+  let e = envsOf.get(q);
+  if (!e) envsOf.set(q, (e = q.axes.map((a) => ({ ...q.scalars, ...a }))));
+  return e;
+}
+
 function compilePredicate(p: Predicate, where: string): (c: CaseJson) => boolean {
   const expr = (src: string, names: ReadonlySet<string>) => {
     try {
@@ -88,7 +96,7 @@ function compilePredicate(p: Predicate, where: string): (c: CaseJson) => boolean
     return (c) => {
       const q = quantities(c);
       if (!q) return false;
-      const envs: Env[] = q.axes.map((a) => ({ ...q.scalars, ...a }));
+      const envs = axisEnvs(q);
       return any ? envs.some((e) => f(e) === true) : envs.length > 0 && envs.every((e) => f(e) === true);
     };
   }

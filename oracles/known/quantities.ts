@@ -155,9 +155,12 @@ function onnx(c: CaseJson): Quantities | undefined {
   };
 }
 
+/** Per case object: every finding's predicate asks for them (a case is not changed once drawn). */
+const memo = new WeakMap<CaseJson, Quantities | null>();
+
 /** The quantities of a case, or undefined when convcheck derives none for its framework and op. */
 export function quantities(c: CaseJson): Quantities | undefined {
-  if (c.framework === 'tf') return tf(c);
-  if (c.framework === 'onnx') return onnx(c);
-  return undefined;
+  let q = memo.get(c);
+  if (q === undefined) memo.set(c, (q = (c.framework === 'tf' ? tf(c) : c.framework === 'onnx' ? onnx(c) : undefined) ?? null));
+  return q ?? undefined;
 }
