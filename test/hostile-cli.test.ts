@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, parseCase, type Case, type CaseJson } from '../src/case/case.js';
@@ -222,5 +222,22 @@ describe('--out: the atomic writer', () => {
     expect(r.stderr).toMatch(/convcheck: cannot write /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir)).toEqual(['file']);
+  });
+});
+
+describe('run and validate: the window and the processes', () => {
+  const cores = availableParallelism();
+  it.each([
+    [['run', '--oracles', 'ort', '--hosts', '0'], /--hosts must be a positive integer, got "0"/],
+    [['run', '--oracles', 'ort', '--hosts', '1.5'], /--hosts must be a positive integer, got "1.5"/],
+    [['run', '--oracles', 'ort', '--hosts', 'many'], /--hosts must be a positive integer, got "many"/],
+    [['run', '--oracles', 'ort', '--hosts', '150'], new RegExp(`--hosts must be at most ${2 * cores} \\(two per core\\), got 150`)],
+    [['validate', '--cmd', 'python3 examples/onnx_conv.py', '--hosts', '150'], new RegExp(`--hosts must be at most ${2 * cores}`)],
+    [['run', '--oracles', 'ort', '--in-flight', '0'], /--in-flight must be a positive integer, got "0"/],
+  ])('%j is a usage error before anything starts', (args, message) => {
+    const r = cli(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

@@ -75,7 +75,7 @@ sizeOptions(program
   .option('--time-budget <t>', 'total time for the search, e.g. 120s, 5m', '120s')
   .option('--shard <i/n>', 'run shard i of n: each shard runs every n-th cell, with the seed it has in the unsharded run')
   .option('--jobs <n>', 'oracles run side by side, each in its own process (default: one per core)')
-  .option('--hosts <n>', 'processes per oracle (default: 1; for ort, whose host is the slow side of a run, the cores per oracle running at once)')
+  .option('--hosts <n>', 'processes per oracle, at most two per core (default: 1; for ort, whose host is the slow side of a run, the cores per oracle running at once, at most 4)')
   .option('--timeout <t>', 'per-call timeout: an oracle call that takes longer fails and its host is restarted', '30s')
   .option('--in-flight <n>', 'checks of a cell in flight at once (default 64); an oracle still runs its calls one at a time, in order')
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
@@ -126,7 +126,7 @@ sizeOptions(program
   .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .option('--known <file>', "findings to treat as known, e.g. your adapter's own (repeatable; schema/known.schema.json)", collect)
   .option('--in-flight <n>', 'checks in flight at once (default 64); your implementation still gets its calls one at a time, in order')
-  .option('--hosts <n>', 'processes running your implementation, each getting calls one at a time (default 1)')
+  .option('--hosts <n>', 'processes running your implementation, each getting calls one at a time (default 1; at most two per core)')
   .action(async (a: ValidateArgs) => {
     process.exitCode = await validateCommand(a);
   });

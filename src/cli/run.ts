@@ -4,7 +4,7 @@
 import cliProgress from 'cli-progress';
 import { DEFAULT_ORACLES, ORACLE_NAMES } from '../../oracles/registry.js';
 import { PROPERTIES } from '../../properties/index.js';
-import { runSuite, type CellResult, type RunOptions } from '../runner/run.js';
+import { defaultJobs, runSuite, type CellResult, type RunOptions } from '../runner/run.js';
 import { failureReport, knownReport, lenientReport, summaryTable } from '../runner/table.js';
 import { defaultSeed, parseShard } from '../runner/seeds.js';
 import { buildReport } from '../runner/report.js';
@@ -92,6 +92,17 @@ export function positiveInt(name: string, s: string): number {
   return n;
 }
 
+/**
+ * --hosts: processes per oracle, at most two per core (each is a Node process with a runtime
+ * loaded, a browser or a Python program; more than the cores can run only compete).
+ */
+export function hostsOption(s: string): number {
+  const n = positiveInt('--hosts', s);
+  const most = 2 * defaultJobs();
+  if (n > most) throw new UsageError(`--hosts must be at most ${most} (two per core), got ${n}`);
+  return n;
+}
+
 function names(kind: string, s: string | undefined, all: readonly string[], dflt: readonly string[]): string[] {
   if (s === undefined) return [...dflt];
   const xs = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -129,7 +140,7 @@ export function runOptions(a: RunArgs): RunOptions {
     known: loadKnownOption(a.known),
     ...(a.inFlight !== undefined ? { inFlight: positiveInt('--in-flight', a.inFlight) } : {}),
     ...(a.jobs !== undefined ? { jobs: positiveInt('--jobs', a.jobs) } : {}),
-    ...(a.hosts !== undefined ? { hosts: positiveInt('--hosts', a.hosts) } : {}),
+    ...(a.hosts !== undefined ? { hosts: hostsOption(a.hosts) } : {}),
     ...(a.timeout !== undefined ? { timeoutMs: callTimeout(a.timeout) } : {}),
   };
 }

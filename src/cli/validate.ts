@@ -11,7 +11,7 @@ import { invocation } from './package.js';
 import { AdapterError } from '../validate/adapter.js';
 import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
-import { dtypeOption, parseDuration, positiveInt, precisionOption, reportFormats, sizeArgs, UsageError, type SearchArgs } from './run.js';
+import { dtypeOption, hostsOption, parseDuration, positiveInt, precisionOption, reportFormats, sizeArgs, UsageError, type SearchArgs } from './run.js';
 import { overallPrecision, precisionReport } from '../runner/precision.js';
 import { loadKnownOption } from './known.js';
 import type { Regression } from '../runner/regressions.js';
@@ -95,7 +95,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
         ...(a.dtype !== undefined ? { dtype: dtypeOption(a.dtype) } : {}),
         known: loadKnownOption(a.known),
         ...(a.inFlight !== undefined ? { inFlight: positiveInt('--in-flight', a.inFlight) } : {}),
-        ...(a.hosts !== undefined ? { hosts: positiveInt('--hosts', a.hosts) } : {}),
+        ...(a.hosts !== undefined ? { hosts: hostsOption(a.hosts) } : {}),
       },
       {
         onImplementation: (d) => {
