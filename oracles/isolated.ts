@@ -35,10 +35,14 @@ export interface IsolatedOptions {
   readonly backend?: { readonly module: string; readonly options: unknown };
 }
 
-type Pending = { readonly id: number; readonly call: OracleCall; readonly resolve: (r: OracleResult) => void; child: ChildProcess | undefined; sends: number };
+type Pending = { readonly id: number; readonly call: OracleCall; readonly resolve: (r: OracleResult) => void; child: ChildProcess | undefined };
 
-/** A call sent again after its host died of a neighbour's call, at most this many times. */
-const MAX_SENDS = 3;
+/*
+ * No limit on how often a call is sent again: each death of a host settles its oldest waiting call
+ * (blame), so a call waits through at most as many deaths as there are calls ahead of it. A limit
+ * (3, before) failed innocent calls queued behind several hanging ones, which a window of 64
+ * cases holds (tfjs-cpu's zero-stride transposes loop forever).
+ */
 
 /** Kills a process group started by a backend (a protocol program); it may be gone already. */
 function killGroup(pid: number): void {
@@ -187,7 +191,7 @@ export class IsolatedOracle implements Oracle {
     const earlier = this.takeIncident();
     if (earlier !== undefined) return { kind: 'failed', error: earlier };
     return new Promise<OracleResult>((resolve) => {
-      const p: Pending = { id: this.nextId++, call, resolve, child: undefined, sends: 0 };
+      const p: Pending = { id: this.nextId++, call, resolve, child: undefined };
       this.pending.set(p.id, p);
       void this.dispatch(p);
     });
@@ -199,8 +203,8 @@ export class IsolatedOracle implements Oracle {
     // goes on to compute the reference.
     const err = this.child && this.ready.has(this.child) && !this.closed ? undefined : await this.start();
     if (!this.pending.has(p.id)) return;
-    if (err !== undefined || ++p.sends > MAX_SENDS) {
-      this.settle(p, { kind: 'failed', error: err ?? `${this.name}: its host died ${MAX_SENDS} times while this call waited` });
+    if (err !== undefined) {
+      this.settle(p, { kind: 'failed', error: err });
       return;
     }
     const child = this.child!;

@@ -89,6 +89,14 @@ describe('several calls outstanding (sent together, answered in order)', () => {
       });
     });
   }
+  it('a call queued behind four hanging and killing calls is still answered', async () => {
+    // Seen in a run: with 64 cases in flight, three tfjs-cpu calls that never return were ahead of
+    // an innocent one, which was failed because its host "died 3 times while it waited".
+    const modes = [2, 0, 3, 2, 0, 4, 0];
+    const rs = await Promise.all(modes.map((m, i) => oracle.run(m === 0 ? good(i + 1).call : call(m))));
+    expect(rs.map((r) => r.kind)).toEqual(modes.map((m) => (m === 0 ? 'value' : 'failed')));
+    expect(Array.from((rs[6] as { data: Float64Array }).data)).toEqual(good(7).data);
+  }, 30_000);
 });
 
 describe('a backend that times its calls itself (as the browser batcher does)', () => {
