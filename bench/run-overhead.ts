@@ -1,8 +1,8 @@
 /**
  * Harness throughput, side by side in one run:
  * 1. per oracle (ORT, tfjs-wasm): cases/s of the differential property through `convcheck run`
- *    (generation, out-of-process oracle, reference, tolerance model) with one case in flight, 16
- *    (the old default), the default window, and the default hosts of a one-oracle run, against a raw in-process loop of the same oracle on the SAME calls (the
+ *    (generation, out-of-process oracle, reference, tolerance model) with one case in flight, the
+ *    default window and 64, each also with the default hosts of a one-oracle run, against a raw in-process loop of the same oracle on the SAME calls (the
  *    cell's own inputs, from its seed). Host start-up is measured apart (a one-case run) and left
  *    out of the steady rate.
  * 2. a 2-oracle run (ORT + tfjs-wasm, every property): CPU seconds (this process and its oracle
@@ -81,10 +81,11 @@ async function oracleFigure(oracle: string, create: () => Promise<OracleBackend>
     // Hosts have exited by now, so their CPU is in this process's children's time.
     return { t: performance.now() - t0, cpu: cpuSeconds() - c0, cases };
   };
-  // One at a time, the old default window (16), the default (IN_FLIGHT); then the default hosts
-  // for a run of this oracle alone, when that is more than one.
+  // One at a time, the default window (IN_FLIGHT) and 64; then both with the default hosts of a
+  // run of this oracle alone, when that is more than one.
   const hosts = defaultHosts(oracle, defaultJobs());
-  const configs: Array<[number, number]> = [[1, 1], [16, 1], [IN_FLIGHT, 1], ...(hosts > 1 ? [[IN_FLIGHT, hosts] as [number, number]] : [])];
+  const windows = [IN_FLIGHT, 64];
+  const configs: Array<[number, number]> = [[1, 1], ...windows.map((w): [number, number] => [w, 1]), ...(hosts > 1 ? windows.map((w): [number, number] => [w, hosts]) : [])];
   const raws: Array<{ t: number; cpu: number }> = [];
   const startups: number[] = [];
   const runs = configs.map(() => [] as Array<{ t: number; cpu: number; cases: number }>);

@@ -251,7 +251,8 @@ export class IsolatedOracle implements Oracle {
     // batch in progress only (an answer restarts the watchdog), not for every call waiting. Calls
     // sent after it was armed may make that batch longer: the wait grows, counted from the same
     // moment (the host's last progress).
-    const ms = together !== undefined ? this.timeoutMs * (2 * Math.min(waiting, together) + 2) : this.timeoutMs;
+    // (A Node timer fires at once past 2³¹ − 1 ms.)
+    const ms = Math.min(2 ** 31 - 1, together !== undefined ? this.timeoutMs * (2 * Math.min(waiting, together) + 2) : this.timeoutMs);
     if (dog && dog.ms >= ms) return;
     const since = dog?.since ?? Date.now();
     if (dog) clearTimeout(dog.timer);

@@ -234,6 +234,12 @@ describe('run and validate: the window and the processes', () => {
     [['run', '--oracles', 'ort', '--hosts', '150'], new RegExp(`--hosts must be at most ${2 * cores} \\(two per core\\), got 150`)],
     [['validate', '--cmd', 'python3 examples/onnx_conv.py', '--hosts', '150'], new RegExp(`--hosts must be at most ${2 * cores}`)],
     [['run', '--oracles', 'ort', '--in-flight', '0'], /--in-flight must be a positive integer, got "0"/],
+    // A Node timer fires at once past 2³¹ ms: a 1000 h timeout failed every call.
+    [['run', '--oracles', 'ort', '--timeout', '1000h'], /--timeout must be at most 24h, got "1000h"/],
+    [['run', '--oracles', 'ort', '--timeout', 'abc'], /--timeout must look like 90s, 2m, 8h or 1500ms, got "abc"/],
+    [['validate', '--cmd', 'python3 examples/onnx_conv.py', '--timeout', '0'], /--timeout must be positive, got "0"/],
+    [['run', '--oracles', 'ort', '--time-budget', '0'], /--time-budget must be positive, got "0"/],
+    [['run', '--oracles', 'ort', '--campaign', '--round-budget', '0s'], /--round-budget must be positive, got "0s"/],
   ])('%j is a usage error before anything starts', (args, message) => {
     const r = cli(args);
     expect(r.status).toBe(2);

@@ -11,7 +11,7 @@ import { runCampaign, CampaignStateError, type CampaignState } from '../runner/c
 import type { Opened } from '../runner/implementations.js';
 import { closeOracles, runSuite, type CellResult } from '../runner/run.js';
 import { summaryTable } from '../runner/table.js';
-import { parseDuration, runOptions, UsageError, type RunArgs } from './run.js';
+import { budgetOption, runOptions, UsageError, type RunArgs } from './run.js';
 
 export interface CampaignArgs extends RunArgs {
   campaign?: boolean;
@@ -53,8 +53,8 @@ export async function campaignCommand(a: CampaignArgs): Promise<number> {
   }
   const o = {
     run,
-    totalBudgetMs: parseDuration(a.timeBudget ?? '120s'),
-    roundBudgetMs: parseDuration(a.roundBudget ?? '60s'),
+    totalBudgetMs: budgetOption(a.timeBudget ?? '120s'),
+    roundBudgetMs: budgetOption(a.roundBudget ?? '60s', '--round-budget'),
     ...(untilNew !== undefined ? { untilNew } : {}),
     ...(a.state !== undefined ? { statePath: a.state } : {}),
   };

@@ -77,7 +77,7 @@ sizeOptions(program
   .option('--jobs <n>', 'oracles run side by side, each in its own process (default: one per core)')
   .option('--hosts <n>', 'processes per oracle, at most two per core (default: 1; for ort, whose host is the slow side of a run, the cores per oracle running at once, at most 4)')
   .option('--timeout <t>', 'per-call timeout: an oracle call that takes longer fails and its host is restarted', '30s')
-  .option('--in-flight <n>', 'checks of a cell in flight at once (default 64); an oracle still runs its calls one at a time, in order')
+  .option('--in-flight <n>', 'checks of a cell in flight at once (default 16; more is faster, but each one that hangs costs --timeout); each oracle process runs its calls one at a time, in order')
   .option('--path <path>', 'replay one fast-check path (with one oracle and one property)')
   .option('--precision <profile>', 'judge under a precision profile (fp32, tf32, fp16, bf16, fp16-acc16), or auto: the tightest one met')
   .option('--dtype <dtype>', 'draw every case in float16 or bfloat16 (for implementations that compute them; with --precision)')
@@ -125,7 +125,7 @@ sizeOptions(program
   .option('--report <formats>', 'json, junit and/or html, comma-separated (with --out)')
   .option('--out <path>', 'the report file (one format), or a directory for several: convcheck.json, convcheck.junit.xml, convcheck.html')
   .option('--known <file>', "findings to treat as known, e.g. your adapter's own (repeatable; schema/known.schema.json)", collect)
-  .option('--in-flight <n>', 'checks in flight at once (default 64); your implementation still gets its calls one at a time, in order')
+  .option('--in-flight <n>', 'checks in flight at once (default 16); each process running your implementation gets its calls one at a time, in order')
   .option('--hosts <n>', 'processes running your implementation, each getting calls one at a time (default 1; at most two per core)')
   .action(async (a: ValidateArgs) => {
     process.exitCode = await validateCommand(a);

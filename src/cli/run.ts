@@ -60,19 +60,30 @@ export interface SearchArgs {
   hosts?: string;
 }
 
-/** --timeout: a positive duration. */
-function callTimeout(s: string): number {
-  const ms = parseDuration(s);
-  if (!(ms > 0)) throw new UsageError('--timeout must be positive');
+/**
+ * --timeout: a positive duration of at most a day (the host watchdog is a Node timer, which
+ * fires at once past 2³¹ ms, and a browser oracle's watchdog is a multiple of the timeout).
+ */
+export function callTimeout(s: string): number {
+  const ms = parseDuration(s, '--timeout');
+  if (!(ms > 0)) throw new UsageError(`--timeout must be positive, got ${JSON.stringify(s)}`);
+  if (ms > 86_400_000) throw new UsageError(`--timeout must be at most 24h, got ${JSON.stringify(s)}`);
   return ms;
 }
 
-/** `90s`, `2m`, `1500ms` or a plain number of seconds. */
-export function parseDuration(s: string): number {
+/** `90s`, `2m`, `1500ms` or a plain number of seconds; `name` is the option, for the message. */
+export function parseDuration(s: string, name = '--time-budget'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`--time-budget must look like 90s, 2m, 8h or 1500ms, got ${JSON.stringify(s)}`);
+  if (!m) throw new UsageError(`${name} must look like 90s, 2m, 8h or 1500ms, got ${JSON.stringify(s)}`);
   const v = Number(m[1]);
   return m[2] === 'ms' ? v : m[2] === 'h' ? v * 3_600_000 : m[2] === 'm' ? v * 60_000 : v * 1000;
+}
+
+/** A time budget: positive (a budget of 0 ran nothing and said `budget 0s`). */
+export function budgetOption(s: string, name = '--time-budget'): number {
+  const ms = parseDuration(s, name);
+  if (!(ms > 0)) throw new UsageError(`${name} must be positive, got ${JSON.stringify(s)}`);
+  return ms;
 }
 
 export class UsageError extends Error {}
@@ -129,7 +140,7 @@ export function runOptions(a: RunArgs): RunOptions {
     properties,
     runs: positiveInt('--runs', a.runs ?? '200'),
     seed,
-    timeBudgetMs: parseDuration(a.timeBudget ?? '120s'),
+    timeBudgetMs: budgetOption(a.timeBudget ?? '120s'),
     shard,
     regressionsDir: a.regressions === false ? null : (a.regressions ?? 'regressions'),
     ...(a.path !== undefined ? { path: a.path } : {}),

@@ -11,7 +11,7 @@ import { invocation } from './package.js';
 import { AdapterError } from '../validate/adapter.js';
 import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
-import { dtypeOption, hostsOption, parseDuration, positiveInt, precisionOption, reportFormats, sizeArgs, UsageError, type SearchArgs } from './run.js';
+import { budgetOption, callTimeout, dtypeOption, hostsOption, positiveInt, precisionOption, reportFormats, sizeArgs, UsageError, type SearchArgs } from './run.js';
 import { overallPrecision, precisionReport } from '../runner/precision.js';
 import { loadKnownOption } from './known.js';
 import type { Regression } from '../runner/regressions.js';
@@ -67,8 +67,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
   for (const p of properties) if (!all.includes(p)) throw new UsageError(`unknown property ${JSON.stringify(p)} (known: ${all.join(', ')})`);
   if (a.path !== undefined && properties.length !== 1) throw new UsageError('--path replays one counterexample: give exactly one --properties');
   const precision = precisionOption(a.precision);
-  const timeoutMs = parseDuration(a.timeout ?? '30s');
-  if (!(timeoutMs > 0)) throw new UsageError('--timeout must be positive');
+  const timeoutMs = callTimeout(a.timeout ?? '30s');
   const implOptions = a.implOption ?? [];
   const options = parseImplOptions(implOptions);
   if (a.browser && a.impl === undefined) throw new UsageError('--browser loads an adapter module in the browser: give it with --impl PATH');
@@ -84,7 +83,7 @@ export async function validateCommand(a: ValidateArgs): Promise<number> {
       {
         runs,
         seed,
-        timeBudgetMs: parseDuration(a.timeBudget ?? '60s'),
+        timeBudgetMs: budgetOption(a.timeBudget ?? '60s'),
         properties,
         timeoutMs,
         ...(a.strict ? { strict: true } : {}),
