@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { oracleEntry } from './registry.js';
+import { onSpawned } from './spawned.js';
 import { answer, describeThrown, type OracleBackend, type OracleCall, type OracleResult } from './types.js';
 
 type Request = { id: number; call: OracleCall };
@@ -42,16 +43,25 @@ function reportIncidents(): void {
  * The host ends when the run that started it is gone, even while a call keeps its thread busy (a
  * killed `convcheck run` left hosts computing at full CPU, and their chromium or Python program
  * with them): a worker thread, which a busy main thread does not stop, watches the parent and
- * kills this process. A program it spawned sees its stdin close, a browser its pipe.
+ * kills this process, and first the process groups its backend started (a hung program does not
+ * notice its stdin closing: one kept computing at full CPU). A browser follows when its pipe closes.
  */
 function dieWithParent(): void {
   const parent = process.ppid;
   const watch = `
-    const { workerData } = require('node:worker_threads');
-    setInterval(() => { if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL'); }, 500);
+    const { parentPort, workerData } = require('node:worker_threads');
+    const groups = new Set();
+    const die = () => {
+      for (const pid of groups) { try { process.kill(-pid, 'SIGKILL'); } catch {} }
+      process.kill(process.pid, 'SIGKILL');
+    };
+    parentPort.on('message', (m) => (m === 'die' ? die() : groups.add(m)));
+    setInterval(() => { if (process.ppid !== workerData.parent) die(); }, 500);
   `;
-  new Worker(watch, { eval: true, workerData: { parent } }).unref();
-  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  const worker = new Worker(watch, { eval: true, workerData: { parent } });
+  worker.unref();
+  onSpawned((pid) => worker.postMessage(pid));
+  process.on('disconnect', () => worker.postMessage('die'));
 }
 
 async function main(): Promise<void> {

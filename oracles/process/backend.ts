@@ -12,6 +12,7 @@
  * line through /bin/sh in the current directory. `options` (string → string) reach the program
  * as the JSON object in $CONVCHECK_OPTIONS.
  */
+import { announceSpawned } from '../spawned.js';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -95,8 +96,8 @@ class Program {
       label = [cmd, ...rest].join(' ');
       child = spawn(cmd, rest, { env, cwd: root, detached: true });
     } else throw new Error('process backend: options need argv (a list) or shell (a command line)');
-    // The parent kills this process group along with the host, so a hung program never outlives it.
-    if (child.pid !== undefined) process.send?.({ spawned: child.pid });
+    // This process group is killed along with the host, so a hung program never outlives it.
+    if (child.pid !== undefined) announceSpawned(child.pid);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const tail = () => (stderr.trim() ? `: ${clip(stderr.trim().split('\n').slice(-3).join(' | '), 600)}` : '');
