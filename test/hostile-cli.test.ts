@@ -240,6 +240,12 @@ describe('run and validate: the window and the processes', () => {
     [['validate', '--cmd', 'python3 examples/onnx_conv.py', '--timeout', '0'], /--timeout must be positive, got "0"/],
     [['run', '--oracles', 'ort', '--time-budget', '0'], /--time-budget must be positive, got "0"/],
     [['run', '--oracles', 'ort', '--campaign', '--round-budget', '0s'], /--round-budget must be positive, got "0s"/],
+    // An empty seed was seed 0; a 20-digit one printed a different number than was asked for.
+    [['run', '--oracles', 'ort', '--seed', ''], /--seed must be an integer of at most 15 digits, got ""/],
+    [['validate', '--cmd', 'python3 examples/onnx_conv.py', '--seed', '99999999999999999999'], /--seed must be an integer of at most 15 digits, got "99999999999999999999"/],
+    // Ran nothing and exited 0.
+    [['run', '--oracles', ','], /--oracles names none \(known: reference, ort,/],
+    [['run', '--properties', ' , '], /--properties names none/],
   ])('%j is a usage error before anything starts', (args, message) => {
     const r = cli(args);
     expect(r.status).toBe(2);

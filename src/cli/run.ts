@@ -97,6 +97,16 @@ export function sizeArgs(a: { sizes?: string; maxSpatial?: string; maxChannels?:
   }
 }
 
+/**
+ * --seed: an integer that survives as written (`""` was seed 0, and 20 digits lost precision, so
+ * the printed seed did not replay what was asked for).
+ */
+export function seedOption(s: string): number {
+  const n = /^-?\d{1,15}$/.test(s.trim()) ? Number(s) : NaN;
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--seed must be an integer of at most 15 digits, got ${JSON.stringify(s)}`);
+  return n;
+}
+
 export function positiveInt(name: string, s: string): number {
   const n = /^\d{1,15}$/.test(s.trim()) ? Number(s) : NaN;
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got ${JSON.stringify(s)}`);
@@ -117,13 +127,14 @@ export function hostsOption(s: string): number {
 function names(kind: string, s: string | undefined, all: readonly string[], dflt: readonly string[]): string[] {
   if (s === undefined) return [...dflt];
   const xs = s.split(',').map((x) => x.trim()).filter(Boolean);
+  // `--oracles ,` ran nothing and exited 0, which a CI job would take for a pass.
+  if (xs.length === 0) throw new UsageError(`--${kind === 'oracle' ? 'oracles' : 'properties'} names none (known: ${all.join(', ')})`);
   for (const x of xs) if (!all.includes(x)) throw new UsageError(`unknown ${kind} ${JSON.stringify(x)} (known: ${all.join(', ')})`);
   return xs;
 }
 
 export function runOptions(a: RunArgs): RunOptions {
-  const seed = a.seed !== undefined ? Number(a.seed) : defaultSeed();
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${JSON.stringify(a.seed)}`);
+  const seed = a.seed !== undefined ? seedOption(a.seed) : defaultSeed();
   let shard;
   try {
     shard = a.shard ? parseShard(a.shard) : { index: 1, count: 1 };

@@ -11,7 +11,7 @@ import { invocation } from './package.js';
 import { AdapterError } from '../validate/adapter.js';
 import type { ImplSource } from '../validate/isolated.js';
 import { validate } from '../validate/validate.js';
-import { budgetOption, callTimeout, dtypeOption, hostsOption, positiveInt, precisionOption, reportFormats, sizeArgs, UsageError, type SearchArgs } from './run.js';
+import { budgetOption, callTimeout, dtypeOption, hostsOption, positiveInt, seedOption, precisionOption, reportFormats, sizeArgs, UsageError, type SearchArgs } from './run.js';
 import { overallPrecision, precisionReport } from '../runner/precision.js';
 import { loadKnownOption } from './known.js';
 import type { Regression } from '../runner/regressions.js';
@@ -58,8 +58,7 @@ export function parseImplOptions(list: readonly string[]): Record<string, string
 export async function validateCommand(a: ValidateArgs): Promise<number> {
   if ((a.impl === undefined) === (a.cmd === undefined)) throw new UsageError('give exactly one of --impl PATH (an adapter module) or --cmd "COMMAND LINE" (a program on the process protocol)');
   const formats = reportFormats(a);
-  const seed = a.seed !== undefined ? Number(a.seed) : defaultSeed();
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got ${JSON.stringify(a.seed)}`);
+  const seed = a.seed !== undefined ? seedOption(a.seed) : defaultSeed();
   const runs = Number(a.runs ?? '200');
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got ${JSON.stringify(a.runs)}`);
   const all = PROPERTIES.map((p) => p.name);
