@@ -106,6 +106,11 @@ export class IsolatedOracle implements Oracle {
     this.backend = opts.backend;
   }
 
+  /** Calls made and not yet answered (a pool sends the next call to the host with the fewest). */
+  get unanswered(): number {
+    return this.pending.size;
+  }
+
   /** What went wrong after the last answer, if anything; cleared by reading it. */
   takeIncident(): string | undefined {
     const i = this.incident;

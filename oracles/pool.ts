@@ -13,8 +13,6 @@ import type { BackendInfo, Oracle, OracleCall, OracleResult } from './types.js';
 
 export class HostPool implements Oracle {
   private readonly hosts: IsolatedOracle[];
-  /** Calls waiting per host. */
-  private readonly waiting: number[];
 
   constructor(
     readonly name: string,
@@ -23,11 +21,6 @@ export class HostPool implements Oracle {
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`a pool of ${size} hosts`);
     this.hosts = Array.from({ length: size }, () => new IsolatedOracle(name, opts));
-    this.waiting = this.hosts.map(() => 0);
-  }
-
-  get size(): number {
-    return this.hosts.length;
   }
 
   /** What the backend declared (every host loads the same backend). */
@@ -41,15 +34,10 @@ export class HostPool implements Oracle {
     return errors.find((e) => e !== undefined);
   }
 
-  async run(call: OracleCall): Promise<OracleResult> {
-    let k = 0;
-    for (let i = 1; i < this.hosts.length; i++) if (this.waiting[i]! < this.waiting[k]!) k = i;
-    this.waiting[k]!++;
-    try {
-      return await this.hosts[k]!.run(call);
-    } finally {
-      this.waiting[k]!--;
-    }
+  run(call: OracleCall): Promise<OracleResult> {
+    let host = this.hosts[0]!;
+    for (const h of this.hosts) if (h.unanswered < host.unanswered) host = h;
+    return host.run(call);
   }
 
   /** What went wrong in any host after its last answer, if anything; cleared by reading it. */

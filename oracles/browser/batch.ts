@@ -87,14 +87,16 @@ export class PageBatcher {
   private scheduled = false;
   private closed = false;
   private readonly limits: BatchLimits;
-  /** Calls run together at most (the backend's timesCalls). */
-  readonly together: number;
   /** Messages sent to pages and pages opened, for tests and the bench. */
   readonly stats = { messages: 0, calls: 0, pages: 0 };
 
   constructor(private readonly o: BatcherOptions) {
     this.limits = o.limits ?? DEFAULT_LIMITS;
-    this.together = this.limits.count;
+  }
+
+  /** Calls run together at most (the backend's timesCalls). */
+  get together(): number {
+    return this.limits.count;
   }
 
   /** Opens the first page; an error here means the backend cannot start. */
