@@ -2,8 +2,8 @@
  * Harness throughput, side by side in one run:
  * 1. per oracle (ORT, tfjs-wasm): cases/s of the differential property through `convcheck run`
  *    (generation, out-of-process oracle, reference, tolerance model) with one case in flight, the
- *    default window and 64, each also with the default hosts of a one-oracle run, against a raw in-process loop of the same oracle on the SAME calls (the
- *    cell's own inputs, from its seed). Host start-up is measured apart (a one-case run) and left
+ *    default window and 64, each also with the default hosts of a one-oracle run, against a raw
+ *    in-process loop of the same oracle on the SAME calls (the cell's own inputs, from its seed). Host start-up is measured apart (a one-case run) and left
  *    out of the steady rate.
  * 2. a 2-oracle run (ORT + tfjs-wasm, every property): CPU seconds (this process and its oracle
  *    hosts) over wall seconds, with the oracles one after the other and side by side.

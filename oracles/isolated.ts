@@ -37,13 +37,6 @@ export interface IsolatedOptions {
 
 type Pending = { readonly id: number; readonly call: OracleCall; readonly resolve: (r: OracleResult) => void; child: ChildProcess | undefined };
 
-/*
- * No limit on how often a call is sent again: each death of a host settles its oldest waiting call
- * (blame), so a call waits through at most as many deaths as there are calls ahead of it. A limit
- * (3, before) failed innocent calls queued behind several hanging ones, which a window of 64
- * cases holds (tfjs-cpu's zero-stride transposes loop forever).
- */
-
 /** Kills a process group started by a backend (a protocol program); it may be gone already. */
 function killGroup(pid: number): void {
   try {
@@ -285,7 +278,10 @@ export class IsolatedOracle implements Oracle {
 
   /**
    * A host hung or died with calls waiting: the oldest is the one it was running and gets the
-   * verdict; the others go to a fresh host. Says whether any call was waiting.
+   * verdict; the others go to a fresh host. Says whether any call was waiting. There is no limit
+   * on how often a call is sent again: every death settles one call, so a call waits through at
+   * most as many deaths as there are calls ahead of it (a limit of 3 failed an innocent call
+   * queued behind three of tfjs-cpu's endless zero-stride transposes).
    */
   private blame(child: ChildProcess, why: string): boolean {
     this.disarm(child);

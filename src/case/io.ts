@@ -80,7 +80,7 @@ export function tensorJson(t: { readonly shape: readonly number[]; readonly data
 }
 
 export function outcomeJson(id: string, o: Outcome): Record<string, unknown> {
-  return 'error' in o ? { id, error: o.error } : { id, shape: o.shape, data: Array.from(o.data, jsonNumber) };
+  return 'error' in o ? { id, error: o.error } : { id, ...tensorJson(o) };
 }
 
 /** Bytes per piece of numbers that writeOutcomeJson hands to `write`. */

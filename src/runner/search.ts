@@ -23,9 +23,9 @@ import { streamShardFlag } from './seeds.js';
 import { valueStream, type ValueStream } from './stream.js';
 
 /**
- * Checks in flight per cell by default. More is faster (bench:run: 64 raised the rate by a tenth
- * for ORT, a fifth for tfjs-wasm; more gained little), but every case in the window is run to its
- * end, and one that hangs costs the per-call timeout: with 64, the default run met three of
+ * Checks in flight per cell by default. More is faster (bench:run, interleaved rounds: 64 raised
+ * the rate by 5-10% for ORT and tfjs-wasm; 256 a few per cent more), but every case in the window
+ * is run to its end, and one that hangs costs the per-call timeout: with 64, the default run met three of
  * tfjs-cpu's endless zero-stride transposes in one cell's window and took 94 s instead of 33.
  * Until calls past a cell's deadline can be dropped, the default stays 16.
  */
